@@ -1,0 +1,66 @@
+"""numba building blocks for costs of the form F(m) = outer(Σ_μ inner(m_μ)).
+
+Every overlap cost of the library is described to the compiled kernels by four numbers
+(inner code, inner parameter, outer code, outer parameter), so one Monte Carlo kernel serves all
+of them. The differences are evaluated in forms free of cancellation: the single-flip change of
+the energy is tiny (O(1/N)) next to the energy itself (O(N)).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+
+# inner codes: phi(m)
+INNER_POWER = 0  # m**p / p, parameter p (a positive integer)
+INNER_EXP = 1  # exp(b * m) / b, parameter b > 0
+# outer codes: G(S)
+OUTER_LINEAR = 0  # a * S, parameter a
+OUTER_SQRT = 1  # c**2 * sqrt(1 + 2 S / c**2), parameter c (S = |m|**2 / 2 gives c**2 sqrt(1+|m|**2/c**2))
+
+
+@nb.njit(cache=True, inline="always")
+def inner_value(code: int, param: float, m: float) -> float:
+    if code == INNER_POWER:
+        p = int(param)
+        return m**p / p
+    return math.exp(param * m) / param
+
+
+@nb.njit(cache=True, inline="always")
+def inner_delta(code: int, param: float, m: float, d: float) -> float:
+    """phi(m + d) - phi(m) without cancellation."""
+    if code == INNER_POWER:
+        p = int(param)
+        if p == 2:
+            return d * (m + 0.5 * d)
+        # binomial expansion: sum_{j>=1} C(p, j) m^(p-j) d^j / p
+        total = 0.0
+        coef = 1.0
+        dj = 1.0
+        for j in range(1, p + 1):
+            coef = coef * (p - j + 1) / j
+            dj *= d
+            total += coef * m ** (p - j) * dj
+        return total / p
+    return math.exp(param * m) * math.expm1(param * d) / param
+
+
+@nb.njit(cache=True, inline="always")
+def outer_value(code: int, param: float, s: float) -> float:
+    if code == OUTER_LINEAR:
+        return param * s
+    c2 = param * param
+    return c2 * math.sqrt(1.0 + 2.0 * s / c2)
+
+
+@nb.njit(cache=True, inline="always")
+def outer_delta(code: int, param: float, s: float, ds: float) -> float:
+    """G(s + ds) - G(s) without cancellation."""
+    if code == OUTER_LINEAR:
+        return param * ds
+    c2 = param * param
+    a = math.sqrt(1.0 + 2.0 * (s + ds) / c2)
+    b = math.sqrt(1.0 + 2.0 * s / c2)
+    return 2.0 * ds / (a + b)

@@ -1,0 +1,8 @@
+"""Pattern ensembles. Every generator takes ``rng`` and returns an array of shape (P, N)."""
+
+from ._binary import biased_binary as biased_binary
+from ._binary import rademacher as rademacher
+from ._continuous import gaussian as gaussian
+from ._continuous import spherical as spherical
+
+__all__ = ["rademacher", "biased_binary", "gaussian", "spherical"]

@@ -1,0 +1,34 @@
+"""Real-valued pattern ensembles: Gaussian and spherical."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._rng import as_generator
+from .._typing import RNGLike
+from .._validation import check_choice, check_int
+
+
+def _dtype(dtype: str | np.dtype) -> np.dtype:
+    dt = np.dtype(dtype)
+    check_choice(dt.name, "dtype", ("float32", "float64"))
+    return dt
+
+
+def gaussian(
+    n_patterns: int, n_neurons: int, *, rng: RNGLike = None, dtype: str = "float64"
+) -> np.ndarray:
+    """Draw patterns with i.i.d. standard normal entries, shape (P, N)."""
+    p = check_int(n_patterns, "n_patterns", low=1)
+    n = check_int(n_neurons, "n_neurons", low=1)
+    gen = as_generator(rng)
+    return gen.standard_normal((p, n), dtype=_dtype(dtype))
+
+
+def spherical(
+    n_patterns: int, n_neurons: int, *, rng: RNGLike = None, dtype: str = "float64"
+) -> np.ndarray:
+    """Draw patterns uniformly on the sphere of radius sqrt(N), so that |ξ|² = N; shape (P, N)."""
+    xi = gaussian(n_patterns, n_neurons, rng=rng, dtype="float64")
+    xi *= np.sqrt(xi.shape[1]) / np.linalg.norm(xi, axis=1, keepdims=True)
+    return xi.astype(_dtype(dtype), copy=False)
