@@ -1,0 +1,46 @@
+"""Mean-field theory at low storage (P fixed, N → ∞) for any overlap cost, and the mechanical
+(Hamilton–Jacobi) analogy that computes the same pressure by characteristics."""
+
+from ._fixed_point import StabilityResult as StabilityResult
+from ._fixed_point import StateResult as StateResult
+from .lowstorage import PatternAverage as PatternAverage
+from .lowstorage import VariationalResult as VariationalResult
+from .lowstorage import critical_temperature as critical_temperature
+from .lowstorage import effective_beta as effective_beta
+from .lowstorage import free_energy as free_energy
+from .lowstorage import landau_free_energy as landau_free_energy
+from .lowstorage import pattern_average as pattern_average
+from .lowstorage import rate_function as rate_function
+from .lowstorage import solve_state as solve_state
+from .lowstorage import stability as stability
+from .lowstorage import stability_threshold as stability_threshold
+from .lowstorage import variational_free_energy as variational_free_energy
+from .mechanics import Characteristic as Characteristic
+from .mechanics import HJResult as HJResult
+from .mechanics import hj_residual as hj_residual
+from .mechanics import hj_solution as hj_solution
+from .mechanics import initial_datum as initial_datum
+from .mechanics import pressure_via_hj as pressure_via_hj
+
+__all__ = [
+    "StateResult",
+    "StabilityResult",
+    "PatternAverage",
+    "VariationalResult",
+    "pattern_average",
+    "free_energy",
+    "rate_function",
+    "landau_free_energy",
+    "variational_free_energy",
+    "solve_state",
+    "stability",
+    "stability_threshold",
+    "critical_temperature",
+    "effective_beta",
+    "Characteristic",
+    "HJResult",
+    "initial_datum",
+    "hj_solution",
+    "hj_residual",
+    "pressure_via_hj",
+]
