@@ -1,0 +1,1 @@
+"""The ``hopfieldlab`` command line."""

@@ -1,0 +1,22 @@
+"""One look for every figure of the library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+COLORS = {"classical": "#1f5fa8", "relativistic": "#c8432b"}
+MARKERS = {"classical": "o", "relativistic": "s"}
+
+
+def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.2, 3.6)) -> tuple[Any, Any]:
+    """Return (figure, axes): the given axes' figure, or a new figure with the library's style."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=figsize, constrained_layout=True)
+    ax.grid(alpha=0.25, lw=0.6)
+    return fig, ax

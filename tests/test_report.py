@@ -1,0 +1,25 @@
+"""The report builds end to end at the smoke-test size and re-renders from its cache."""
+
+import re
+import time
+
+from hopfieldlab.report import build_report
+
+
+def test_tiny_report_builds_and_uses_cache(tmp_path):
+    t0 = time.perf_counter()
+    page = build_report(tmp_path, size="tiny", seed=1)
+    first = time.perf_counter() - t0
+    text = page.read_text()
+    for stem in ("rel_overlap_vs_T", "rel_mixture_stability", "rel_spurious_escape"):
+        assert f"figures/{stem}.png" in text
+        assert (tmp_path / "figures" / f"{stem}.png").stat().st_size > 1000
+        assert (tmp_path / "figures" / f"{stem}.svg").exists()
+    # closed-form checks hold whatever the size: T_c, T = 0 overlaps and energies, AGS threshold
+    for q in ("relativistic T_c", "classical 3-mixture T*", "relativistic T=0 overlap, 3-mixture"):
+        row = re.search(re.escape(q) + r".*?</tr>", text)
+        assert row and 'class="ok"' in row.group(0), q
+    assert "http://" not in text and "https://" not in text  # works offline
+    t0 = time.perf_counter()
+    build_report(tmp_path, size="tiny", seed=1)
+    assert time.perf_counter() - t0 < first
