@@ -1,15 +1,13 @@
 """The report builds end to end at the smoke-test size and re-renders from its cache."""
 
 import re
-import time
 
+from hopfieldlab.experiments import relativistic as exp
 from hopfieldlab.report import build_report
 
 
-def test_tiny_report_builds_and_uses_cache(tmp_path):
-    t0 = time.perf_counter()
+def test_tiny_report_builds_and_uses_cache(tmp_path, monkeypatch):
     page = build_report(tmp_path, size="tiny", seed=1)
-    first = time.perf_counter() - t0
     text = page.read_text()
     for stem in ("rel_overlap_vs_T", "rel_mixture_stability", "rel_spurious_escape"):
         assert f"figures/{stem}.png" in text
@@ -20,6 +18,12 @@ def test_tiny_report_builds_and_uses_cache(tmp_path):
         row = re.search(re.escape(q) + r".*?</tr>", text)
         assert row and 'class="ok"' in row.group(0), q
     assert "http://" not in text and "https://" not in text  # works offline
-    t0 = time.perf_counter()
+
+    # a second build re-renders from the cache: the experiments must not run again
+    def forbidden(*args, **kwargs):
+        raise AssertionError("experiment recomputed although cached")
+
+    for name in ("overlap_vs_temperature", "mixture_stability", "spurious_escape"):
+        monkeypatch.setattr(exp, name, forbidden)
     build_report(tmp_path, size="tiny", seed=1)
-    assert time.perf_counter() - t0 < first
+    assert (tmp_path / "index.html").read_text().count("loaded from cache") == 3

@@ -21,7 +21,9 @@ from ..models._kernels import (
     INNER_POWER,
     inner_delta,
     inner_value,
+    outer_aux,
     outer_delta,
+    outer_delta_aux,
 )
 
 # algorithm codes
@@ -134,6 +136,7 @@ def _sweeps_impl(xiT, sig, m, st, n_sweeps, alg, order, beta, ic, ip, oc, op):
     s1 = st[1]
     s2 = st[2]
     s3 = st[3]
+    aux = outer_aux(oc, op, s)  # depends on the state only: refreshed after accepted flips
     nn = np.uint64(n)
     two_over_n = 2.0 / n
     fn = float(n)
@@ -151,7 +154,7 @@ def _sweeps_impl(xiT, sig, m, st, n_sweeps, alg, order, beta, ic, ip, oc, op):
                 d = f * xiT[k, mu]
                 dm[mu] = d
                 ds += inner_delta(ic, ip, mloc[mu], d)
-            dh = -fn * outer_delta(oc, op, s, ds)
+            dh = -fn * outer_delta_aux(oc, op, s, ds, aux)
             if alg == DESCENT:
                 acc = dh < 0.0
             elif alg == HEATBATH:
@@ -184,6 +187,7 @@ def _sweeps_impl(xiT, sig, m, st, n_sweeps, alg, order, beta, ic, ip, oc, op):
                 for mu in range(p):
                     mloc[mu] += dm[mu]
                 s += ds
+                aux = outer_aux(oc, op, s)
                 n_acc += 1
     for mu in range(p):
         m[mu] = mloc[mu]

@@ -64,3 +64,20 @@ def outer_delta(code: int, param: float, s: float, ds: float) -> float:
     a = math.sqrt(1.0 + 2.0 * (s + ds) / c2)
     b = math.sqrt(1.0 + 2.0 * s / c2)
     return 2.0 * ds / (a + b)
+
+
+@nb.njit(cache=True, inline="always")
+def outer_aux(code: int, param: float, s: float) -> float:
+    """A per-state quantity that :func:`outer_delta_aux` reuses across attempts (√(1+2s/c²))."""
+    if code == OUTER_LINEAR:
+        return 0.0
+    return math.sqrt(1.0 + 2.0 * s / (param * param))
+
+
+@nb.njit(cache=True, inline="always")
+def outer_delta_aux(code: int, param: float, s: float, ds: float, aux: float) -> float:
+    """:func:`outer_delta` given ``aux = outer_aux(code, param, s)``: one square root per call."""
+    if code == OUTER_LINEAR:
+        return param * ds
+    two_over_c2 = 2.0 / (param * param)
+    return 2.0 * ds / (math.sqrt(1.0 + two_over_c2 * (s + ds)) + aux)
