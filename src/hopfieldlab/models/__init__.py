@@ -6,6 +6,10 @@ from .costs import Classical as Classical
 from .costs import PBody as PBody
 from .costs import Relativistic as Relativistic
 from .costs import make_cost as make_cost
+from .lse import SoftmaxStats as SoftmaxStats
+from .lse import log_partition as log_partition
+from .lse import lse_energy as lse_energy
+from .lse import softmax_stats as softmax_stats
 from .series import SeriesTerm as SeriesTerm
 from .series import binomial_coefficients as binomial_coefficients
 from .series import contract as contract
@@ -24,4 +28,24 @@ __all__ = [
     "coupling_tensor",
     "contract",
     "expansion_table",
+    "SoftmaxStats",
+    "softmax_stats",
+    "log_partition",
+    "lse_energy",
+]
+
+from .activations import Activation as Activation  # noqa: E402
+from .activations import ClosedFormWarning as ClosedFormWarning  # noqa: E402
+from .activations import available_activations as available_activations  # noqa: E402
+from .activations import get_activation as get_activation  # noqa: E402
+from .activations import register_activation as register_activation  # noqa: E402
+from .activations import unregister_activation as unregister_activation  # noqa: E402
+
+__all__ += [
+    "Activation",
+    "ClosedFormWarning",
+    "available_activations",
+    "get_activation",
+    "register_activation",
+    "unregister_activation",
 ]

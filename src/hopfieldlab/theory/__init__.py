@@ -44,3 +44,11 @@ __all__ = [
     "hj_residual",
     "pressure_via_hj",
 ]
+
+from . import dense as dense  # noqa: E402
+from .dense import RootResult as RootResult  # noqa: E402
+from .dense import alpha_1 as alpha_1  # noqa: E402
+from .dense import alpha_c as alpha_c  # noqa: E402
+from .dense import rho_min as rho_min  # noqa: E402
+
+__all__ += ["dense", "RootResult", "alpha_1", "alpha_c", "rho_min"]

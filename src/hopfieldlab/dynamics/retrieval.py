@@ -1,0 +1,224 @@
+"""Dense-associative-memory retrieval: the softmax fixed-point update, streamed over patterns.
+
+    x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x)        [then x ← √N x/|x| for spherical patterns]
+
+This is the CCCP step on Ramsauer's energy -(1/λ) log Σ exp(λ ξ·x) + |x|²/2, so that energy
+never increases along the unnormalised iteration. λ = ∞ is the nearest pattern by overlap
+(argmax_μ ξ^μ·x). The sum over μ is computed chunk by chunk with a running log-sum-exp
+(:func:`hopfieldlab.models.lse.softmax_stats`): memory O(chunk·B), never O(P·B); the chunk
+products are BLAS matrix products, which already use every core.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import _fmt, check_int, check_scalar
+from ..models.lse import (
+    PatternSource,
+    _as_queries,
+    _compute_dtype,
+    _n_neurons,
+    check_lam,
+    softmax_stats,
+)
+from ..patterns.bank import PatternBank
+
+__all__ = ["RetrievalResult", "softmax_update", "retrieve", "target_weight"]
+
+
+@dataclass(frozen=True, eq=False)
+class RetrievalResult:
+    """Outcome of the iterated softmax update for B queries.
+
+    Attributes
+    ----------
+    x : ndarray, shape (N,) or (B, N)
+        Final states (the shape of the initial state).
+    n_iter : int
+        Updates applied to the slowest query.
+    converged : bool
+        Whether every query met the tolerance.
+    converged_each : ndarray of bool, shape (B,)
+        Per query.
+    overlap : ndarray of float, shape (B,), or None
+        Final overlaps ξ^t·x/N with the target pattern(s) (None without a target).
+    status : str
+        A sentence saying what happened and, on failure, which knob to turn.
+    """
+
+    x: np.ndarray
+    n_iter: int
+    converged: bool
+    converged_each: np.ndarray
+    overlap: np.ndarray | None
+    status: str
+
+
+def _resolve_normalize(patterns: PatternSource, normalize: bool | None) -> bool:
+    if normalize is None:
+        return isinstance(patterns, PatternBank) and patterns.ensemble == "spherical"
+    return bool(normalize)
+
+
+def _step(
+    patterns: PatternSource, q: np.ndarray, lam: float, chunk: int | None, norm: bool
+) -> np.ndarray:
+    new = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=True).mean
+    if norm:
+        r = np.linalg.norm(new, axis=1, keepdims=True)
+        new = new * (np.sqrt(q.shape[1]) / np.where(r > 0, r, 1.0))
+    return new
+
+
+def softmax_update(
+    patterns: PatternSource,
+    x: np.ndarray,
+    lam: float,
+    *,
+    normalize: bool | None = None,
+    chunk: int | None = None,
+) -> np.ndarray:
+    """One softmax update x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x), for one query or a batch.
+
+    Parameters
+    ----------
+    patterns : ndarray (P, N) or PatternBank
+        Stored patterns ξ^μ (rows); a bank is regenerated chunk by chunk.
+    x : ndarray, shape (N,) or (B, N)
+        Current state(s).
+    lam : float
+        Inverse temperature, 0 < λ <= inf (inf: the pattern of largest overlap, first on ties).
+    normalize : bool, optional
+        Rescale the result to |x|² = N (the spherical convention). None: True for a spherical
+        PatternBank, False otherwise.
+    chunk : int, optional
+        Patterns per chunk (>= 1); None: the whole array, or the bank's blocks.
+
+    Returns
+    -------
+    ndarray, same shape as ``x`` (float64, or float32 when patterns and x are float32).
+    """
+    lam = check_lam(lam)
+    q = _as_queries(x, _n_neurons(patterns))
+    out = _step(patterns, q, lam, chunk, _resolve_normalize(patterns, normalize))
+    return out[0] if np.ndim(x) == 1 else out
+
+
+def _target_rows(patterns: PatternSource, target: int | np.ndarray, b: int) -> np.ndarray:
+    idx = np.broadcast_to(np.asarray(target), (b,)) if np.ndim(target) <= 1 else None
+    p = len(patterns) if isinstance(patterns, PatternBank) else np.asarray(patterns).shape[0]
+    if idx is None or not np.issubdtype(idx.dtype, np.integer) or np.any((idx < 0) | (idx >= p)):
+        want = f"pattern indices in [0, {p}), one or one per query ({b})"
+        raise ValueError(f"target: got {_fmt(np.asarray(target))}, expected {want}")
+    if isinstance(patterns, PatternBank):
+        return np.stack([patterns.pattern(int(i)) for i in idx]).astype(np.float64)
+    return np.asarray(patterns)[idx].astype(np.float64)
+
+
+def retrieve(
+    patterns: PatternSource,
+    x0: np.ndarray,
+    lam: float,
+    *,
+    target: int | np.ndarray | None = None,
+    normalize: bool | None = None,
+    max_iter: int = 100,
+    tol: float | None = None,
+    chunk: int | None = None,
+) -> RetrievalResult:
+    """Iterate the softmax update to a fixed point, per query, with a convergence status.
+
+    A query stops when the change of its state satisfies |Δx|/√N <= tol (exactly 0 at
+    λ = ∞); the others go on, so converged queries cost nothing more.
+
+    Parameters
+    ----------
+    patterns : ndarray (P, N) or PatternBank
+        Stored patterns.
+    x0 : ndarray, shape (N,) or (B, N)
+        Initial state(s), e.g. :func:`hopfieldlab.patterns.noisy_cue` of the target.
+    lam : float
+        Inverse temperature, 0 < λ <= inf.
+    target : int or ndarray of int, optional
+        Index (one for all queries, or one per query) of the pattern to report the final
+        overlap ξ^t·x/N with.
+    normalize : bool, optional
+        As in :func:`softmax_update`.
+    max_iter : int
+        Maximal number of updates (>= 1).
+    tol : float, optional
+        Tolerance on the root-mean-square change per neuron (>= 0). None: 1e-8, or 1e-5 when
+        the computation runs in float32 (float32 patterns and queries).
+    chunk : int, optional
+        Patterns per chunk.
+
+    Returns
+    -------
+    RetrievalResult
+    """
+    lam = check_lam(lam)
+    max_iter = check_int(max_iter, "max_iter", low=1)
+    q = _as_queries(x0, _n_neurons(patterns), "x0")
+    q = q.astype(_compute_dtype(patterns, q))  # a copy: the caller's x0 is never modified
+    if tol is None:
+        tol = 1e-5 if q.dtype == np.float32 else 1e-8
+    tol = check_scalar(tol, "tol", low=0.0)
+    b, n = q.shape
+    rows = None if target is None else _target_rows(patterns, target, b)
+    norm = _resolve_normalize(patterns, normalize)
+    active = np.ones(b, dtype=bool)
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):
+        new = _step(patterns, q[active], lam, chunk, norm)
+        change = np.linalg.norm(new - q[active], axis=1) / math.sqrt(n)
+        q[active] = new
+        active[np.flatnonzero(active)[change <= tol]] = False
+        if not active.any():
+            break
+    done = ~active
+    overlap = None if rows is None else np.einsum("bi,bi->b", rows, q) / n
+    if done.all():
+        status = f"converged: all {b} queries met tol={tol:g} within {n_iter} updates"
+    else:
+        status = (f"not converged: {int(active.sum())} of {b} queries still moving after "
+                  f"max_iter={max_iter} updates; raise max_iter or tol")
+    return RetrievalResult(
+        x=q[0] if np.ndim(x0) == 1 else q, n_iter=n_iter, converged=bool(done.all()),
+        converged_each=done, overlap=overlap, status=status,
+    )
+
+
+def target_weight(
+    patterns: PatternSource,
+    x: np.ndarray,
+    lam: float,
+    target: int | np.ndarray,
+    *,
+    chunk: int | None = None,
+) -> np.ndarray | float:
+    """Softmax weight exp(λ ξ^t·x) / Σ_μ exp(λ ξ^μ·x) of the target pattern(s).
+
+    This is the one-step retrieval criterion of the REM analysis: a typical pattern is
+    retrieved iff its weight tends to 1 (above α₁ it tends to 0).
+
+    Parameters
+    ----------
+    patterns : ndarray (P, N) or PatternBank
+    x : ndarray, shape (N,) or (B, N)
+    lam : float
+        Inverse temperature, 0 < λ < inf.
+    target : int or ndarray of int
+        Pattern index, one for all queries or one per query.
+    chunk : int, optional
+        Patterns per chunk.
+    """
+    lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
+    q = _as_queries(x, _n_neurons(patterns)).astype(np.float64)
+    rows = _target_rows(patterns, target, q.shape[0])
+    logz = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=False).log_partition
+    w = np.exp(np.minimum(lam * np.einsum("bi,bi->b", rows, q) - logz, 0.0))
+    return float(w[0]) if np.ndim(x) == 1 else w
