@@ -191,13 +191,16 @@ def spurious_escape(
                     progress(done, total)
     frac = counts / trials
     err = np.sqrt(frac * (1 - frac) / trials)
+    t_star = [stability_threshold(costs[k], 3, n_patterns=p) for k in MODELS]
     ds = xr.Dataset(
         {"fraction": (("model", "init", "T", "outcome"), frac),
-         "fraction_err": (("model", "init", "T", "outcome"), err)},
+         "fraction_err": (("model", "init", "T", "outcome"), err),
+         "T_star": (("model",), t_star)},
         coords={"model": list(MODELS), "init": list(inits), "T": t, "outcome": list(labels)},
     )
     _attrs(ds, {"fraction": ("fraction of trials ending in each kind of state", "1"),
-                "fraction_err": ("binomial standard error of the fraction", "1")})
+                "fraction_err": ("binomial standard error of the fraction", "1"),
+                "T_star": ("mean-field temperature below which the 3-mixture is stable", "1")})
     ds.attrs.update(provenance_attrs("spurious_escape", dict(
         n_neurons=n, n_patterns=p, n_sweeps=sweeps, n_trials=trials, c=c, inits=list(inits))))
     return ds

@@ -57,6 +57,10 @@ def plot_spurious_escape(ds: xr.Dataset, outcome: str = "mixture", ax: Any = Non
             ax.errorbar(ds["T"], f, yerr=e, color=COLORS.get(str(model)), ls=styles.get(str(init), "-"),
                         marker=MARKERS.get(str(model), "o"), ms=4, capsize=2,
                         label=f"{model}, start: {init}")
+    if "T_star" in ds:
+        for model in ds.model.values:
+            ax.axvline(float(ds.T_star.sel(model=model)), color=COLORS.get(str(model)), ls=":", lw=1.2,
+                       label=f"{model}: mean-field T* (3-mixture)")
     ax.set_xlabel("temperature T")
     ax.set_ylabel(f"fraction ending in a {outcome} state")
     ax.set_ylim(-0.05, 1.05)
