@@ -80,10 +80,19 @@ code,pre{background:#f5f5f5;padding:1px 4px;font-size:0.88em} pre{padding:0.6em;
 """
 
 
+def summary_table(sections: list[Section]) -> str:
+    """Table of contents with each part's tally of checks within tolerance."""
+    rows = "".join(
+        f"<tr><td><a href='#{s.slug}'>{html.escape(s.title)}</a></td>"
+        f"<td>{sum(c.ok for c in s.checks)} / {len(s.checks)}</td></tr>" for s in sections)
+    return f"<table><tr><th>part</th><th>checks within tolerance</th></tr>{rows}</table>"
+
+
 def write_page(path: Path, title: str, preamble_html: str, sections: list[Section]) -> Path:
     """Write the whole report as one static page; images are referenced relatively."""
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
-             f"</title><style>{CSS}</style></head><body><h1>{html.escape(title)}</h1>{preamble_html}"]
+             f"</title><link rel='icon' href='data:,'><style>{CSS}</style></head><body>"
+             f"<h1>{html.escape(title)}</h1>{preamble_html}", summary_table(sections)]
     for s in sections:
         parts.append(f"<h2 id='{s.slug}'>{html.escape(s.title)}</h2>{s.intro_html}")
         for stem, caption in s.figures:
