@@ -52,3 +52,7 @@ from .dense import alpha_c as alpha_c  # noqa: E402
 from .dense import rho_min as rho_min  # noqa: E402
 
 __all__ += ["dense", "RootResult", "alpha_1", "alpha_c", "rho_min"]
+
+from . import highstorage as highstorage  # noqa: E402
+
+__all__ += ["highstorage"]

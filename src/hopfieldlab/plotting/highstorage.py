@@ -1,0 +1,56 @@
+"""Figures of the high-storage (P = αN) phase diagrams and Monte Carlo retrieval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ._style import COLORS, MARKERS, new_axes
+
+_LINE_STYLES = {"T_g": ":", "T_M": "-", "T_c": "--", "T_AT": "-."}
+_LINE_LABELS = {"T_g": "T_g (spin glass)", "T_M": "T_M (retrieval exists)",
+                "T_c": "T_c (retrieval global)", "T_AT": "T_AT (RS unstable)"}
+
+
+def plot_phase_diagram(ds: xr.Dataset, ax: Any = None) -> Any:
+    """(α, T) phase diagram: T_g, T_M, T_c and T_AT for each model (lines drawn where > 0)."""
+    fig, ax = new_axes(ax)
+    for model in ds.model.values:
+        col = COLORS.get(str(model))
+        for name, ls in _LINE_STYLES.items():
+            if name not in ds:
+                continue
+            y = ds[name].sel(model=model).values
+            ok = np.isfinite(y) & (y > 0)
+            if ok.any():
+                ax.plot(ds["alpha"].values[ok], y[ok], color=col, ls=ls, lw=1.4,
+                        label=f"{model}: {_LINE_LABELS[name]}")
+    if "alpha_c" in ds.attrs:
+        ax.plot([float(ds.attrs["alpha_c"])], [0.0], "k*", ms=8, label="α_c (T = 0)")
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("temperature T")
+    ax.set_ylim(0.0, None)
+    ax.legend(fontsize=7, frameon=False)
+    ax.set_title("Replica-symmetric phase diagram", fontsize=10)
+    return fig
+
+
+def plot_retrieval_grid(ds: xr.Dataset, model: str = "classical", ax: Any = None) -> Any:
+    """Monte Carlo retrieved fraction on the (α, T) grid (marker shade) with the T_M(α) line."""
+    fig, ax = new_axes(ax)
+    sub = ds.sel(model=model)
+    aa, tt = np.meshgrid(ds["alpha"].values, ds["T"].values, indexing="ij")
+    sc = ax.scatter(aa.ravel(), tt.ravel(), c=sub["fraction"].values.ravel(), cmap="viridis",
+                    vmin=0.0, vmax=1.0, marker=MARKERS.get(model, "o"), s=40, edgecolors="k",
+                    linewidths=0.4)
+    fig.colorbar(sc, ax=ax, label="retrieved fraction (Monte Carlo)")
+    order = np.argsort(ds["alpha"].values)
+    ax.plot(ds["alpha"].values[order], sub["T_M"].values[order], color=COLORS.get(model), lw=1.5,
+            label="T_M(α), RS theory")
+    ax.set_xlabel("load α = P/N")
+    ax.set_ylabel("temperature T")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(f"{model}: retrieval from the pattern", fontsize=10)
+    return fig
