@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import platform
 import time
 from pathlib import Path
@@ -10,7 +11,11 @@ from pathlib import Path
 from .._validation import check_choice
 from ._html import write_page
 
-PARTS = ("relativistic",)
+# part name -> module with build_section(out, size, seed, cache, progress), in page order
+PARTS = {
+    "relativistic": ".relativistic",
+    "highstorage": ".highstorage",
+}
 
 
 def build_report(out: str | Path = "report", *, size: str = "small", only: str | None = None,
@@ -32,18 +37,17 @@ def build_report(out: str | Path = "report", *, size: str = "small", only: str |
         Show rich progress bars.
     """
     from .. import __version__
-    from . import relativistic
-
     check_choice(size, "size", ("tiny", "small", "full"))
-    parts = PARTS if only is None else (check_choice(only, "only", PARTS),)
+    parts = list(PARTS) if only is None else [check_choice(only, "only", PARTS)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     cache = out / "cache"
     start = time.perf_counter()
     sections = []
     with _progress(show_progress) as progress:
-        if "relativistic" in parts:
-            sections.append(relativistic.build_section(out, size, seed, cache, progress))
+        for name in parts:
+            module = importlib.import_module(PARTS[name], __name__)
+            sections.append(module.build_section(out, size, seed, cache, progress))
     elapsed = time.perf_counter() - start
     preamble = (f"<p class='prov'>hopfieldlab {html.escape(__version__)}, Python {platform.python_version()}, "
                 f"size '{size}', root seed {seed}; built in {elapsed:.1f} s. Rebuild with "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,15 @@ class Section:
     checks: list[Check] = field(default_factory=list)
     tables_html: list[str] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
+
+
+def provenance_line(ds: Any, command: str, seconds: float, cached: bool) -> str:
+    """One provenance item: experiment, parameters, run time or cache hit, version, command."""
+    params = json.loads(ds.attrs.get("parameters", "{}"))
+    how = "loaded from cache" if cached else f"computed in {seconds:.1f} s"
+    return (f"<b>{html.escape(ds.attrs.get('experiment', ''))}</b>: {html.escape(json.dumps(params))}; "
+            f"{how}; hopfieldlab {html.escape(ds.attrs.get('hopfieldlab_version', ''))}; "
+            f"reproduce: <code>{html.escape(command)}</code>")
 
 
 def save_figure(fig: Any, folder: Path, stem: str) -> None:

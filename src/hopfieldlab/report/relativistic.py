@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import math
 import time
 from collections.abc import Callable
@@ -16,7 +14,7 @@ from ..io import cached_dataset
 from ..models import Classical, Relativistic
 from ..plotting import plot_mixture_stability, plot_overlap_vs_temperature, plot_spurious_escape
 from ..theory import critical_temperature, solve_state
-from ._html import Check, Section, save_figure
+from ._html import Check, Section, provenance_line, save_figure
 
 SIZES = {
     "tiny": dict(n_neurons=2_000, mc_T=[0.3, 0.7], sweeps=40, replicas=2,
@@ -41,14 +39,6 @@ particle, and every relativistic fixed point is a classical one at the effective
 β/√(1 + |m|²). Below, mean-field theory (lines) is compared with single-spin-flip Monte Carlo
 (points) of the exact finite-N cost.</p>
 """
-
-
-def _prov(ds, command: str, seconds: float, cached: bool) -> str:
-    params = json.loads(ds.attrs.get("parameters", "{}"))
-    how = "loaded from cache" if cached else f"computed in {seconds:.1f} s"
-    return (f"<b>{html.escape(ds.attrs.get('experiment', ''))}</b>: {html.escape(json.dumps(params))}; "
-            f"{how}; hopfieldlab {html.escape(ds.attrs.get('hopfieldlab_version', ''))}; "
-            f"reproduce: <code>{html.escape(command)}</code>")
 
 
 def build_section(out: Path, size: str, seed: int, cache: Path,
@@ -79,7 +69,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                                     float(ds1.m_mc.sel(model=model, T_mc=tv)),
                                     max(0.02, 4 * float(ds1.m_mc_err.sel(model=model, T_mc=tv))),
                                     "mean-field theory vs Monte Carlo"))
-    sec.provenance.append(_prov(ds1, f"hopfieldlab simulate --model relativistic --N {cfg['n_neurons']} --P 3 "
+    sec.provenance.append(provenance_line(ds1, f"hopfieldlab simulate --model relativistic --N {cfg['n_neurons']} --P 3 "
                                      f"--T 0.6 --init pattern:1 --sweeps {cfg['sweeps']} --replicas 4 --seed 1",
                                 dt1, c1))
 
@@ -109,7 +99,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                                 float(ds2.T_star_beta_eff.sel(n=n)),
                                 float(ds2.T_star.sel(model="relativistic", n=n)), 1e-4,
                                 "identity T*_rel = T*_cl/√(1+n m*²)"))
-    sec.provenance.append(_prov(ds2, "hopfieldlab theory --model relativistic --state mixture:3 "
+    sec.provenance.append(provenance_line(ds2, "hopfieldlab theory --model relativistic --state mixture:3 "
                                      "--stability-threshold --json", dt2, c2))
     rows = "".join(
         f"<tr><td>{n}-mixture</td><td>{float(ds2.T_star.sel(model='classical', n=n)):.4f}</td>"
@@ -129,7 +119,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     sec.figures.append(("rel_spurious_escape",
                         f"Fraction of trials ending in a mixture state (N = {cfg['esc_N']}, P = 3, "
                         f"{cfg['esc_sweeps']} sweeps, {cfg['esc_trials']} trials per point)"))
-    sec.provenance.append(_prov(ds3, f"hopfieldlab simulate --model classical --N {cfg['esc_N']} --P 3 "
+    sec.provenance.append(provenance_line(ds3, f"hopfieldlab simulate --model classical --N {cfg['esc_N']} --P 3 "
                                      f"--T 0.42 --init mixture:3 --sweeps {cfg['esc_sweeps']} --seed 1",
                                 dt3, c3))
 
