@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import relativistic as _relativistic  # noqa: F401  (registers expand, theory, simulate)
 from . import phase as _phase  # noqa: F401  (registers phase-diagram)
 from . import report_cmd as _report_cmd  # noqa: F401  (registers report)
+from . import sweep as _sweep  # noqa: F401  (registers sweep, sweep-status, plot)
 from ._app import app
 
 __all__ = ["app"]

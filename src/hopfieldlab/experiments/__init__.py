@@ -1,6 +1,9 @@
 """Runnable comparisons of theory and simulation, returning xarray Datasets."""
 
 from . import highstorage as highstorage
+from . import registry as registry
 from . import relativistic as relativistic
+from . import spec as spec
+from . import sweep as sweep
 
-__all__ = ["highstorage", "relativistic"]
+__all__ = ["highstorage", "registry", "relativistic", "spec", "sweep"]
