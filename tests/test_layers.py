@@ -10,7 +10,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hopfieldlab"
 RANK = {
     "_typing": 0, "errors": 0, "_validation": 1, "_rng": 1, "_optional": 1,
     "patterns": 2, "observables": 2, "io": 2,
-    "models": 3, "dynamics": 4, "theory": 4, "experiments": 5, "plotting": 5, "report": 6, "cli": 7,
+    "models": 3, "dynamics": 4, "theory": 4, "experiments": 5, "plotting": 5, "report": 6, "cli": 7, "torch": 5,
 }
 SIBLINGS_FORBIDDEN = {("dynamics", "theory"), ("theory", "dynamics"), ("plotting", "experiments")}
 PHYSICS = {"patterns", "observables", "models", "dynamics", "theory"}

@@ -1,9 +1,10 @@
 """Runnable comparisons of theory and simulation, returning xarray Datasets."""
 
+from . import family as family
 from . import highstorage as highstorage
 from . import registry as registry
 from . import relativistic as relativistic
 from . import spec as spec
 from . import sweep as sweep
 
-__all__ = ["highstorage", "registry", "relativistic", "spec", "sweep"]
+__all__ = ["family", "highstorage", "registry", "relativistic", "spec", "sweep"]

@@ -49,3 +49,24 @@ __all__ += [
     "register_activation",
     "unregister_activation",
 ]
+
+from .attention import attention as attention  # noqa: E402
+from .attention import classify_fixed_point as classify_fixed_point  # noqa: E402
+from .attention import iterate_retrieval as iterate_retrieval  # noqa: E402
+from .family import Exponential as Exponential  # noqa: E402
+from .family import Polynomial as Polynomial  # noqa: E402
+from .family import RectifiedPolynomial as RectifiedPolynomial  # noqa: E402
+from .family import flip_energy_changes as flip_energy_changes  # noqa: E402
+from .family import make_family_cost as make_family_cost  # noqa: E402
+from .family import pattern_stability as pattern_stability  # noqa: E402
+from .fenchel_young import entmax as entmax  # noqa: E402
+from .fenchel_young import fy_energy as fy_energy  # noqa: E402
+from .fenchel_young import fy_retrieve as fy_retrieve  # noqa: E402
+from .fenchel_young import sparsemax as sparsemax  # noqa: E402
+from .random_features import RandomFeatureMemory as RandomFeatureMemory  # noqa: E402
+
+__all__ += [
+    "attention", "classify_fixed_point", "iterate_retrieval", "Exponential", "Polynomial",
+    "RectifiedPolynomial", "flip_energy_changes", "make_family_cost", "pattern_stability",
+    "entmax", "fy_energy", "fy_retrieve", "sparsemax", "RandomFeatureMemory",
+]

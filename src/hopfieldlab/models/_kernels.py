@@ -12,9 +12,12 @@ import math
 
 import numba as nb
 
+from ._kernels_family import INNER_RECTPOWER, rectpow_delta, rectpow_value
+
 # inner codes: phi(m)
 INNER_POWER = 0  # m**p / p, parameter p (a positive integer)
 INNER_EXP = 1  # exp(b * m) / b, parameter b > 0
+# INNER_RECTPOWER = 2 (max(m, 0)**n / n, parameter n) lives in _kernels_family
 # outer codes: G(S)
 OUTER_LINEAR = 0  # a * S, parameter a
 OUTER_SQRT = 1  # c**2 * sqrt(1 + 2 S / c**2), parameter c (S = |m|**2 / 2 gives c**2 sqrt(1+|m|**2/c**2))
@@ -25,6 +28,8 @@ def inner_value(code: int, param: float, m: float) -> float:
     if code == INNER_POWER:
         p = int(param)
         return m**p / p
+    if code == INNER_RECTPOWER:
+        return rectpow_value(param, m)
     return math.exp(param * m) / param
 
 
@@ -44,6 +49,8 @@ def inner_delta(code: int, param: float, m: float, d: float) -> float:
             dj *= d
             total += coef * m ** (p - j) * dj
         return total / p
+    if code == INNER_RECTPOWER:
+        return rectpow_delta(param, m, d)
     return math.exp(param * m) * math.expm1(param * d) / param
 
 

@@ -17,3 +17,12 @@ __all__ = [
     "iter_chunks",
     "noisy_cue",
 ]
+
+from .correlated import gta_couplings as gta_couplings  # noqa: E402
+from .correlated import gta_patterns as gta_patterns  # noqa: E402
+from .correlated import ising_chain_patterns as ising_chain_patterns  # noqa: E402
+from .correlated import ising_correlation as ising_correlation  # noqa: E402
+from .correlated import random_feature_patterns as random_feature_patterns  # noqa: E402
+
+__all__ += ["gta_couplings", "gta_patterns", "ising_chain_patterns", "ising_correlation",
+            "random_feature_patterns"]
