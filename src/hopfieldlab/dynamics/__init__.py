@@ -37,3 +37,18 @@ __all__ += [
     "mirror_descent",
     "run_flow",
 ]
+
+from .sde import SDEResult as SDEResult  # noqa: E402
+from .sde import TemperatureSchedule as TemperatureSchedule  # noqa: E402
+from .sde import simulate_sde as simulate_sde  # noqa: E402
+from .wasserstein import ProximalResult as ProximalResult  # noqa: E402
+from .wasserstein import ProxStepResult as ProxStepResult  # noqa: E402
+from .wasserstein import hopfield_outputs as hopfield_outputs  # noqa: E402
+from .wasserstein import hopfield_proximal as hopfield_proximal  # noqa: E402
+from .wasserstein import prox_step as prox_step  # noqa: E402
+from .wasserstein import proximal_recursion as proximal_recursion  # noqa: E402
+
+__all__ += [
+    "SDEResult", "TemperatureSchedule", "simulate_sde", "ProximalResult", "ProxStepResult",
+    "hopfield_outputs", "hopfield_proximal", "prox_step", "proximal_recursion",
+]

@@ -14,6 +14,7 @@ from ._html import write_page
 # part name -> module with build_section(out, size, seed, cache, progress), in page order
 PARTS = {
     "relativistic": ".relativistic",
+    "flow": ".flow",
     "highstorage": ".highstorage",
 }
 

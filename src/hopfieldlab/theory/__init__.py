@@ -56,3 +56,11 @@ __all__ += ["dense", "RootResult", "alpha_1", "alpha_c", "rho_min"]
 from . import highstorage as highstorage  # noqa: E402
 
 __all__ += ["highstorage"]
+
+from .flow_density import GibbsDensity as GibbsDensity  # noqa: E402
+from .flow_density import gaussian_free_energy as gaussian_free_energy  # noqa: E402
+from .flow_density import gibbs_density as gibbs_density  # noqa: E402
+from .flow_density import linear_gaussian_law as linear_gaussian_law  # noqa: E402
+from .flow_density import ou_moments as ou_moments  # noqa: E402
+
+__all__ += ["GibbsDensity", "gaussian_free_energy", "gibbs_density", "linear_gaussian_law", "ou_moments"]

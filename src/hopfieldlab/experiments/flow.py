@@ -1,0 +1,411 @@
+"""Hopfield network flow, geometric view (Halder, Caluya, Travacca, Moura 2019) as Datasets.
+
+* :func:`flow_trajectories`: the deterministic flow in its three forms (x-coordinates, natural
+  gradient in y, mirror descent) for several activations on the same W, b, with the energy.
+* :func:`mirror_descent_order`: error of mirror descent against the continuous flow vs step h.
+* :func:`gibbs_histogram`: long-run histograms of the diffusion machine against exp(−E/T)/Z,
+  with a χ² goodness-of-fit test.
+* :func:`ou_proximal` and :func:`density_evolution`: the proximal (JKO) recursion against the
+  closed-form law (Ornstein–Uhlenbeck) and against the SDE ensemble and the Gibbs law (network).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import xarray as xr
+from scipy import stats
+
+from .._rng import as_generator
+from .._typing import RNGLike
+from .._validation import check_int, check_scalar
+from ..dynamics.flow import HopfieldNetwork, integrate_flow, mirror_descent
+from ..dynamics.sde import simulate_sde
+from ..dynamics.wasserstein import hopfield_outputs, hopfield_proximal, proximal_recursion
+from ..io import provenance_attrs
+from ..theory.flow_density import (
+    free_energy_from_samples,
+    gaussian_free_energy,
+    gibbs_density,
+    normalise_density_values,
+    ou_moments,
+)
+
+Progress = Callable[[int, int], None] | None
+FORMS = ("x", "natural", "mirror")
+
+# default instances: a 2-neuron network with two attractors, and a 1-neuron double well
+W2 = [[0.0, 4.0], [4.0, 0.0]]
+B2 = [-2.0, -2.0]
+W1 = [[8.0]]
+B1 = [-4.0]
+
+
+def _attrs(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
+    for name, (long_name, units) in meta.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    return ds
+
+
+def flow_trajectories(
+    activations: Sequence[str] = ("logistic", "tanh", "arctan"),
+    *,
+    W: object = W2,
+    b: object = B2,
+    tau: float = 1.0,
+    x0: object = (0.3, -0.5),
+    t_final: float = 6.0,
+    n_times: int = 121,
+    mirror_step: float = 0.01,
+) -> xr.Dataset:
+    """Trajectories of the same network under different activations, in all three forms.
+
+    Returns
+    -------
+    Dataset with ``y``, ``x`` (activation, form, time, neuron) and ``energy`` (activation, form,
+    time); ``energy_monotone`` (activation, form) says whether E never increased (beyond the
+    solver's relative tolerance 1e-8).
+    """
+    nt = check_int(n_times, "n_times", low=2)
+    t1 = check_scalar(t_final, "t_final", low=0.0, low_inclusive=False)
+    h = check_scalar(mirror_step, "mirror_step", low=0.0, low_inclusive=False)
+    times = np.linspace(0.0, t1, nt)
+    n_steps = max(1, round(t1 / h))
+    h = t1 / n_steps
+    every = max(1, n_steps // (nt - 1))
+    if n_steps % (nt - 1):
+        raise ValueError(f"mirror_step: t_final/mirror_step = {n_steps} must be a multiple of "
+                         f"n_times − 1 = {nt - 1}")
+    acts = list(activations)
+    first = HopfieldNetwork(W, b, tau, acts[0])
+    n = first.n_neurons
+    ys = np.zeros((len(acts), 3, nt, n))
+    xs = np.zeros_like(ys)
+    es = np.zeros((len(acts), 3, nt))
+    for i, a in enumerate(acts):
+        net = HopfieldNetwork(W, b, tau, a)
+        for j, form in enumerate(FORMS):
+            if form == "mirror":
+                res = mirror_descent(net, x0, h, n_steps, record_every=every)
+            else:
+                res = integrate_flow(net, x0, t1, form=form, t_eval=times)
+            ys[i, j], xs[i, j], es[i, j] = res.y, res.x, res.energy
+    slack = 1e-8 * (1.0 + np.abs(es[..., :-1]))
+    monotone = np.all(np.diff(es, axis=-1) <= slack, axis=-1)
+    ds = xr.Dataset(
+        {"y": (("activation", "form", "time", "neuron"), ys),
+         "x": (("activation", "form", "time", "neuron"), xs),
+         "energy": (("activation", "form", "time"), es),
+         "energy_monotone": (("activation", "form"), monotone)},
+        coords={"activation": acts, "form": list(FORMS), "time": times, "neuron": np.arange(n)},
+    )
+    _attrs(ds, {"y": ("outputs y = σ(x)", "1"), "x": ("states (dual coordinates)", "1"),
+                "energy": ("Hopfield energy E(y)", "1"),
+                "energy_monotone": ("E non-increasing along the trajectory", "1"),
+                "time": ("time", "τ")})
+    ds.attrs.update(provenance_attrs("flow_trajectories", {
+        "activations": acts, "W": np.asarray(W).tolist(), "b": np.asarray(b).tolist(), "tau": tau,
+        "x0": list(np.asarray(x0, dtype=float)), "t_final": t1, "n_times": nt, "mirror_step": h}))
+    return ds
+
+
+def mirror_descent_order(
+    steps: Sequence[float] = (0.2, 0.1, 0.05, 0.025, 0.0125),
+    *,
+    activation: str = "logistic",
+    W: object = W2,
+    b: object = B2,
+    tau: float = 1.0,
+    x0: object = (0.3, -0.5),
+    t_final: float = 2.0,
+) -> xr.Dataset:
+    """Max-norm error of mirror descent (step h) against the continuous flow at t_final.
+
+    Returns
+    -------
+    Dataset with ``error`` (step); attribute-free scalar ``order``: the least-squares slope of
+    log error vs log h (first order: 1).
+    """
+    net = HopfieldNetwork(W, b, tau, activation)
+    t1 = check_scalar(t_final, "t_final", low=0.0, low_inclusive=False)
+    ref = integrate_flow(net, x0, t1, method="DOP853", rtol=1e-12, atol=1e-13, t_eval=[t1])
+    hs = np.array([check_scalar(h, "steps", low=0.0, low_inclusive=False) for h in steps])
+    err = np.zeros(hs.size)
+    for k, h in enumerate(hs):
+        n_steps = max(1, round(t1 / h))
+        res = mirror_descent(net, x0, t1 / n_steps, n_steps, record_every=n_steps)
+        err[k] = float(np.max(np.abs(res.y[-1] - ref.y[-1])))
+    slope = float(np.polyfit(np.log(hs), np.log(err), 1)[0])
+    ds = xr.Dataset({"error": ("step", err), "order": ((), slope)}, coords={"step": hs})
+    _attrs(ds, {"error": ("max |y_mirror(t) − y_flow(t)| at t_final", "1"),
+                "order": ("slope of log error vs log step", "1"), "step": ("step h", "τ")})
+    ds.attrs.update(provenance_attrs("mirror_descent_order", {
+        "steps": hs.tolist(), "activation": activation, "W": np.asarray(W).tolist(),
+        "b": np.asarray(b).tolist(), "tau": tau, "t_final": t1}))
+    return ds
+
+
+def gibbs_histogram(
+    *,
+    W: object = W1,
+    b: object = B1,
+    tau: float = 1.0,
+    activation: str = "logistic",
+    T: float = 0.5,
+    n_samples: int = 4000,
+    t_final: float = 5.0,
+    dt: float = 2e-3,
+    n_bins: int = 20,
+    coords: str = "u",
+    rng: RNGLike = None,
+) -> xr.Dataset:
+    """Histogram of the diffusion machine at t_final against the Gibbs law exp(−E(y)/T)/Z.
+
+    Samples start uniformly on the output box (independent paths, so the counts are multinomial).
+    The χ² test pools bins with fewer than 5 expected counts; its false-failure rate at level α
+    is α (plus the O(dt) discretisation bias and the residual t_final transient). The Jacobian-free
+    law ∝ exp(−E(σ(x))/T) in x (i.e. ∝ g(y) exp(−E/T) in y) is tested on the same counts as a
+    control that the test has power.
+
+    Returns
+    -------
+    Dataset with ``density_sde``, ``density_gibbs``, ``density_wrong`` (neuron, bin),
+    ``counts``, ``expected`` (neuron, bin), ``chi2``, ``p_value``, ``p_value_wrong`` (neuron),
+    and ``x_density_sde``, ``x_density_gibbs`` (neuron, x_bin): the same law in the states.
+    """
+    net = HopfieldNetwork(W, b, tau, activation)
+    temp = check_scalar(T, "T", low=0.0, low_inclusive=False)
+    s = check_int(n_samples, "n_samples", low=10)
+    nb = check_int(n_bins, "n_bins", low=3)
+    gen = as_generator(rng)
+    act, n = net.act, net.n_neurons
+    y0 = act.lower + (act.upper - act.lower) * gen.uniform(0.02, 0.98, size=(s, n))
+    res = simulate_sde(net, act.inverse(y0), temp, t_final, dt, n_samples=s, coords=coords,
+                       n_records=2, rng=gen)
+    if not res.success:
+        raise RuntimeError(res.message)
+    gibbs = gibbs_density(net, temp)
+    edges = np.linspace(act.lower, act.upper, nb + 1)
+    width = np.diff(edges)
+    counts = np.zeros((n, nb))
+    probs, wrong = np.zeros((n, nb)), np.zeros((n, nb))
+    chi2, pval, pwrong = np.zeros(n), np.zeros(n), np.zeros(n)
+    # the wrong law g(y)exp(−E/T): reweight the Gibbs quadrature by g
+    g_nodes = np.prod(act.metric(gibbs.nodes), axis=1)
+    for i in range(n):
+        counts[i] = np.histogram(res.y[-1, :, i], edges)[0]
+        probs[i] = gibbs.bin_probabilities(edges, axis=i)
+        wq = gibbs.weights * g_nodes
+        wrong[i] = np.histogram(gibbs.nodes[:, i], edges, weights=wq / wq.sum())[0]
+        chi2[i], pval[i] = _chi2(counts[i], probs[i])
+        pwrong[i] = _chi2(counts[i], wrong[i])[1]
+    # the same law in x: histogram of x against p_x = σ'(x) ρ(σ(x)) (marginal of neuron 0)
+    x_last = res.x[-1, :, 0]
+    lo, hi = np.quantile(x_last, [0.005, 0.995])
+    x_edges = np.linspace(lo, hi, 41)
+    x_centres = 0.5 * (x_edges[1:] + x_edges[:-1])
+    x_hist = np.histogram(x_last, x_edges)[0] / (s * np.diff(x_edges))
+    if n == 1:
+        x_pdf = gibbs.pdf_x(x_centres[:, None])
+    else:
+        y_c = act.sigma(x_centres)
+        y_edges_c = np.concatenate([[act.lower], 0.5 * (y_c[1:] + y_c[:-1]), [act.upper]])
+        x_pdf = gibbs.bin_probabilities(y_edges_c, axis=0) / np.diff(y_edges_c) * act.derivative(x_centres)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    ds = xr.Dataset(
+        {"density_sde": (("neuron", "bin"), counts / (s * width)),
+         "density_gibbs": (("neuron", "bin"), probs / width),
+         "density_wrong": (("neuron", "bin"), wrong / width),
+         "counts": (("neuron", "bin"), counts), "expected": (("neuron", "bin"), probs * s),
+         "chi2": ("neuron", chi2), "p_value": ("neuron", pval), "p_value_wrong": ("neuron", pwrong),
+         "x_density_sde": ("x_bin", x_hist), "x_density_gibbs": ("x_bin", x_pdf),
+         "mean_sde": ("neuron", res.y[-1].mean(axis=0)), "mean_gibbs": ("neuron", gibbs.mean)},
+        coords={"neuron": np.arange(n), "bin": centres, "x_bin": x_centres},
+    )
+    _attrs(ds, {"density_sde": ("histogram density of y at t_final", "1"),
+                "density_gibbs": ("Gibbs density exp(−E/T)/Z averaged over the bin", "1"),
+                "density_wrong": ("Jacobian-free law ∝ g(y)exp(−E/T), bin average", "1"),
+                "counts": ("samples per bin", "1"), "expected": ("Gibbs expected counts", "1"),
+                "chi2": ("χ² statistic (bins pooled to ≥ 5 expected)", "1"),
+                "p_value": ("χ² p-value against the Gibbs law", "1"),
+                "p_value_wrong": ("χ² p-value against the Jacobian-free law", "1"),
+                "x_density_sde": ("histogram density of x_0", "1"),
+                "x_density_gibbs": ("p_∞(x_0) = σ'(x_0)ρ_∞ marginal", "1"),
+                "mean_sde": ("sample mean of y", "1"), "mean_gibbs": ("Gibbs mean of y", "1"),
+                "bin": ("bin centre (output y)", "1"), "x_bin": ("bin centre (state x_0)", "1")})
+    ds.attrs.update(provenance_attrs("gibbs_histogram", {
+        "W": np.asarray(W).tolist(), "b": np.asarray(b).tolist(), "tau": tau, "activation": activation, "T": temp,
+        "n_samples": s, "t_final": t_final, "dt": dt, "n_bins": nb, "coords": coords}))
+    return ds
+
+
+def _chi2(counts: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
+    """Pearson χ² with adjacent bins pooled until each expects ≥ 5 counts."""
+    total = counts.sum()
+    p = probs / probs.sum()
+    obs, exp, acc_o, acc_e = [], [], 0.0, 0.0
+    for o, e in zip(counts, p * total, strict=True):
+        acc_o, acc_e = acc_o + o, acc_e + e
+        if acc_e >= 5.0:
+            obs.append(acc_o)
+            exp.append(acc_e)
+            acc_o = acc_e = 0.0
+    if acc_e > 0 and exp:
+        obs[-1] += acc_o
+        exp[-1] += acc_e
+    res = stats.chisquare(np.array(obs), np.array(exp))
+    return float(res.statistic), float(res.pvalue)
+
+
+def _weighted_moments(points: np.ndarray, rho: np.ndarray) -> tuple[float, float]:
+    """Mean and variance of a 1-D density given by values at sample points (trapezoid rule)."""
+    o = np.argsort(points)
+    p, r = points[o], rho[o]
+    mass = np.trapezoid(r, p)
+    mean = np.trapezoid(p * r, p) / mass
+    return float(mean), float(np.trapezoid((p - mean) ** 2 * r, p) / mass)
+
+
+def ou_proximal(
+    *,
+    a: float = 1.0,
+    T: float = 1.0,
+    mean0: float = 5.0,
+    var0: float = 0.04,
+    n_particles: int = 400,
+    h: float = 1e-3,
+    t_final: float = 2.0,
+    eps: float = 0.05,
+    n_records: int = 9,
+    rng: RNGLike = None,
+    progress: Progress = None,
+) -> xr.Dataset:
+    """The proximal recursion on the Ornstein–Uhlenbeck process dX = −aX dt + √(2T) dw.
+
+    The density is Gaussian in closed form; the recursion's weighted moments (trapezoid rule over
+    the sorted samples, as in the reference code), the particles' plain moments and the exact
+    ones are stored side by side, with the free energy F = ∫(a x²/2)ρ + T∫ρ log ρ.
+
+    Returns
+    -------
+    Dataset with ``mu``, ``variance``, ``free_energy`` (source, time) for source in (proximal,
+    particles, exact), ``n_iter`` (step) and ``converged`` (step).
+    """
+    av = check_scalar(a, "a", low=0.0, low_inclusive=False)
+    temp = check_scalar(T, "T", low=0.0, low_inclusive=False)
+    npart = check_int(n_particles, "n_particles", low=10)
+    hv = check_scalar(h, "h", low=0.0, low_inclusive=False)
+    steps = max(1, round(check_scalar(t_final, "t_final", low=0.0, low_inclusive=False) / hv))
+    gen = as_generator(rng)
+    x0 = gen.normal(mean0, np.sqrt(var0), npart)
+    p0 = stats.norm.pdf(x0, mean0, np.sqrt(var0))
+    res = proximal_recursion(lambda x, _T: av * x, lambda x, _T: 0.5 * av * x[:, 0] ** 2, x0, p0,
+                             temp, hv, steps, eps=eps, n_records=n_records, rng=gen,
+                             progress=progress)
+    m_ex, v_ex = ou_moments(res.t, a=av, beta=1.0 / temp, mean0=mean0, var0=var0)
+    m, v, f = np.zeros((3, res.t.size)), np.zeros((3, res.t.size)), np.zeros((3, res.t.size))
+    for k in range(res.t.size):
+        pts = res.points[k, :, 0]
+        rho = normalise_density_values(pts, res.weights[k])
+        m[0, k], v[0, k] = _weighted_moments(pts, rho)
+        m[1, k], v[1, k] = pts.mean(), pts.var()
+        f[0, k] = free_energy_from_samples(pts, rho, 0.5 * av * pts**2, temp)
+        f[1, k] = gaussian_free_energy(m[1, k], v[1, k], av, 0.0, temp)
+        f[2, k] = gaussian_free_energy(m_ex[k], v_ex[k], av, 0.0, temp)
+    m[2], v[2] = m_ex, v_ex
+    methods = ["proximal", "particles", "exact"]
+    ds = xr.Dataset(
+        {"mu": (("source", "time"), m), "variance": (("source", "time"), v),
+         "free_energy": (("source", "time"), f),
+         "n_iter": ("step", res.n_iter), "converged": ("step", res.converged)},
+        coords={"source": methods, "time": res.t, "step": np.arange(1, steps + 1)},
+    )
+    _attrs(ds, {"mu": ("mean of X", "1"), "variance": ("variance of X", "1"),
+                "free_energy": ("free energy ∫ψρ + T∫ρlogρ (particles: Gaussian fit)", "1"),
+                "n_iter": ("fixed-point sweeps per step", "1"),
+                "converged": ("fixed point converged", "1"), "time": ("time", "1")})
+    ds.attrs.update(provenance_attrs("ou_proximal", {
+        "a": av, "T": temp, "mean0": mean0, "var0": var0, "n_particles": npart, "h": hv, "n_steps": steps, "eps": eps}))
+    return ds
+
+
+def density_evolution(
+    *,
+    W: object = W1,
+    b: object = B1,
+    tau: float = 1.0,
+    activation: str = "logistic",
+    T: float = 1.0,
+    x0_mean: float = 1.0,
+    x0_std: float = 0.5,
+    n_particles: int = 400,
+    h: float = 2e-3,
+    t_final: float = 2.0,
+    eps: float = 0.05,
+    n_records: int = 5,
+    n_sde: int = 20_000,
+    rng: RNGLike = None,
+    progress: Progress = None,
+) -> xr.Dataset:
+    """Density of a 1-neuron diffusion machine: proximal recursion vs SDE ensemble vs Gibbs.
+
+    The recursion runs in the geodesic coordinates (cost = squared geodesic distance); its
+    weights are converted to the Lebesgue density of y. The SDE ensemble (``n_sde`` paths,
+    u-form Euler–Maruyama with step h/2) gives the reference moments at the same times; the
+    Gibbs law is the t → ∞ limit.
+
+    Returns
+    -------
+    Dataset with ``mu``, ``variance`` (source, time) for source in (proximal, sde, gibbs),
+    ``free_energy`` (time), ``y`` and ``density`` (time, sample) of the recursion, ``gibbs_pdf``
+    (grid) and ``n_iter`` (step).
+    """
+    net = HopfieldNetwork(W, b, tau, activation)
+    if net.n_neurons != 1:
+        raise ValueError(f"W: got {net.n_neurons} neurons, expected a 1-neuron network")
+    temp = check_scalar(T, "T", low=0.0, low_inclusive=False)
+    npart = check_int(n_particles, "n_particles", low=10)
+    hv = check_scalar(h, "h", low=0.0, low_inclusive=False)
+    steps = max(1, round(check_scalar(t_final, "t_final", low=0.0, low_inclusive=False) / hv))
+    gen = as_generator(rng)
+    x0 = gen.normal(x0_mean, x0_std, (npart, 1))
+    p0 = stats.norm.pdf(x0[:, 0], x0_mean, x0_std)
+    res = hopfield_proximal(net, x0, p0, temp, hv, steps, eps=eps, n_records=n_records, rng=gen,
+                            progress=progress)
+    y, wy = hopfield_outputs(net, res)
+    sde = simulate_sde(net, gen.normal(x0_mean, x0_std, (n_sde, 1)), temp, steps * hv, hv / 2,
+                       n_samples=n_sde, n_records=n_records, rng=gen)
+    gibbs = gibbs_density(net, temp)
+    nt = res.t.size
+    mean, var, fe = np.zeros((3, nt)), np.zeros((3, nt)), np.zeros(nt)
+    dens = np.zeros((nt, npart))
+    act = net.act
+    for k in range(nt):
+        yy = y[k, :, 0]
+        rho = normalise_density_values(yy, wy[k])
+        dens[k] = rho
+        mean[0, k], var[0, k] = _weighted_moments(yy, rho)
+        mean[1, k], var[1, k] = sde.y[k, :, 0].mean(), sde.y[k, :, 0].var()
+        fe[k] = free_energy_from_samples(yy, rho, net.energy(y[k]), temp)
+    mean[2], var[2] = float(gibbs.mean[0]), float(gibbs.covariance[0, 0])
+    grid = np.linspace(act.lower, act.upper, 201)[1:-1]
+    ds = xr.Dataset(
+        {"mu": (("source", "time"), mean), "variance": (("source", "time"), var),
+         "free_energy": ("time", fe), "free_energy_gibbs": ((), float(-temp * gibbs.log_Z)),
+         "y": (("time", "sample"), y[:, :, 0]), "density": (("time", "sample"), dens),
+         "gibbs_pdf": ("grid", gibbs.pdf_y(grid[:, None])), "n_iter": ("step", res.n_iter)},
+        coords={"source": ["proximal", "sde", "gibbs"], "time": res.t, "sample": np.arange(npart),
+                "grid": grid, "step": np.arange(1, steps + 1)},
+    )
+    _attrs(ds, {"mu": ("mean of y", "1"), "variance": ("variance of y", "1"),
+                "free_energy": ("free energy ∫Eρ + T∫ρ log ρ of the recursion", "1"),
+                "free_energy_gibbs": ("minimum free energy −T log Z", "1"),
+                "y": ("sample outputs", "1"), "density": ("Lebesgue density of y at the samples", "1"),
+                "gibbs_pdf": ("Gibbs density exp(−E/T)/Z", "1"),
+                "n_iter": ("fixed-point sweeps per step", "1"), "time": ("time", "τ")})
+    ds.attrs.update(provenance_attrs("density_evolution", {
+        "W": np.asarray(W).tolist(), "b": np.asarray(b).tolist(), "tau": tau, "activation": activation,
+        "T": temp, "x0_mean": x0_mean, "x0_std": x0_std, "n_particles": npart, "h": hv, "n_steps": steps, "eps": eps,
+        "n_sde": n_sde}))
+    return ds
