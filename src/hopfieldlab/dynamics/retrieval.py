@@ -65,9 +65,10 @@ def _resolve_normalize(patterns: PatternSource, normalize: bool | None) -> bool:
 
 
 def _step(
-    patterns: PatternSource, q: np.ndarray, lam: float, chunk: int | None, norm: bool
+    patterns: PatternSource, q: np.ndarray, lam: float, chunk: int | None, norm: bool,
+    kernel: str | None = None,
 ) -> np.ndarray:
-    new = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=True).mean
+    new = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=True, kernel=kernel).mean
     if norm:
         r = np.linalg.norm(new, axis=1, keepdims=True)
         new = new * (np.sqrt(q.shape[1]) / np.where(r > 0, r, 1.0))
@@ -81,6 +82,7 @@ def softmax_update(
     *,
     normalize: bool | None = None,
     chunk: int | None = None,
+    kernel: str | None = None,
 ) -> np.ndarray:
     """One softmax update x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x), for one query or a batch.
 
@@ -97,6 +99,8 @@ def softmax_update(
         PatternBank, False otherwise.
     chunk : int, optional
         Patterns per chunk (>= 1); None: the whole array, or the bank's blocks.
+    kernel : {'fused', 'blas'}, optional
+        Streaming kernel (see :func:`hopfieldlab.models.lse.softmax_stats`); None: by batch size.
 
     Returns
     -------
@@ -104,7 +108,7 @@ def softmax_update(
     """
     lam = check_lam(lam)
     q = _as_queries(x, _n_neurons(patterns))
-    out = _step(patterns, q, lam, chunk, _resolve_normalize(patterns, normalize))
+    out = _step(patterns, q, lam, chunk, _resolve_normalize(patterns, normalize), kernel)
     return out[0] if np.ndim(x) == 1 else out
 
 
@@ -115,7 +119,7 @@ def _target_rows(patterns: PatternSource, target: int | np.ndarray, b: int) -> n
         want = f"pattern indices in [0, {p}), one or one per query ({b})"
         raise ValueError(f"target: got {_fmt(np.asarray(target))}, expected {want}")
     if isinstance(patterns, PatternBank):
-        return np.stack([patterns.pattern(int(i)) for i in idx]).astype(np.float64)
+        return patterns.rows(idx).astype(np.float64)
     return np.asarray(patterns)[idx].astype(np.float64)
 
 

@@ -1,5 +1,6 @@
 """Runnable comparisons of theory and simulation, returning xarray Datasets."""
 
+from . import capacity as capacity
 from . import family as family
 from . import highstorage as highstorage
 from . import registry as registry
@@ -7,4 +8,4 @@ from . import relativistic as relativistic
 from . import spec as spec
 from . import sweep as sweep
 
-__all__ = ["family", "highstorage", "registry", "relativistic", "spec", "sweep"]
+__all__ = ["capacity", "family", "highstorage", "registry", "relativistic", "spec", "sweep"]

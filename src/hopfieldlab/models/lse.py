@@ -20,6 +20,7 @@ import numpy as np
 
 from .._validation import _fmt, check_choice, check_scalar
 from ..patterns.bank import PatternBank, iter_chunks
+from . import _lse_kernels as _k
 
 __all__ = ["SoftmaxStats", "check_lam", "softmax_stats", "log_partition", "lse_energy"]
 
@@ -85,12 +86,16 @@ def softmax_stats(
     *,
     chunk: int | None = None,
     with_mean: bool = True,
+    kernel: str | None = None,
+    threads: int | None = None,
 ) -> SoftmaxStats:
     """Stream the softmax over patterns with a running log-sum-exp.
 
-    Per chunk: scores λ ξ_c x (one BLAS product), a new running max M, the accumulators
-    rescaled by exp(M_old − M_new), then ``den += Σ w`` and ``num += w ξ_c`` (a second BLAS
-    product). Peak memory is O(chunk·B) whatever P.
+    The patterns are read piece by piece (``chunk`` rows, or a bank's blocks); each piece goes
+    through a compiled kernel (:mod:`hopfieldlab.models._lse_kernels`) that keeps, per query,
+    the running maximum M, den = Σ exp(λ(s − M)) and num = Σ exp(λ(s − M)) ξ, and the pieces'
+    states are merged in order. Peak memory is O(B·N + chunk·B) whatever P, and the result does
+    not depend on the number of threads.
 
     Parameters
     ----------
@@ -101,44 +106,40 @@ def softmax_stats(
     lam : float
         Inverse temperature, 0 < λ <= inf.
     chunk : int, optional
-        Patterns per chunk (None: whole array / the bank's blocks).
+        Patterns per piece (None: whole array / the bank's blocks).
     with_mean : bool
         Whether to accumulate the softmax-weighted mean of the patterns.
+    kernel : {'fused', 'blas'}, optional
+        'fused': one numba pass per pattern row (memory-bound; best for few queries).
+        'blas': gemm per cache-sized chunk (best for many queries). None: chosen from B.
+    threads : int, optional
+        Worker threads of the 'blas' kernel (None: numba's thread count). The 'fused' kernel
+        uses numba's threads (``numba.set_num_threads``).
     """
     dt = _compute_dtype(patterns, x)
     q = np.ascontiguousarray(x, dtype=dt)
     b, n = q.shape
-    m_run = np.full(b, -np.inf)  # running max of the raw overlaps
-    arg = np.zeros(b, dtype=np.int64)
-    den = np.zeros(b, dtype=np.float64)
-    num = np.zeros((b, n), dtype=dt) if with_mean else None
-    for start, block in iter_chunks(patterns, chunk):
-        xi = np.asarray(block, dtype=dt)
-        s = q @ xi.T  # (B, c) raw overlaps
-        j = np.argmax(s, axis=1)
-        s_max = s[np.arange(b), j].astype(np.float64)
-        better = s_max > m_run
-        arg = np.where(better, start + j, arg)
-        if math.isinf(lam):
-            if num is not None:
-                num[better] = xi[j[better]]
-            m_run = np.maximum(m_run, s_max)
-            continue
-        m_new = np.maximum(m_run, s_max)
-        scale = np.exp(lam * (m_run - m_new))  # exp(-inf) = 0 on the first chunk
-        w = np.exp(lam * (s - m_new[:, None].astype(dt)))
-        den = den * scale + w.sum(axis=1, dtype=np.float64)
-        if num is not None:
-            num *= scale[:, None].astype(dt)
-            num += w @ xi
-        m_run = m_new
-    if math.isinf(lam):
+    kern = check_choice(kernel or _k.default_kernel(b), "kernel", ("fused", "blas"))
+    inf_lam = math.isinf(lam)
+    run: _k.PartialState | None = None
+    best = np.zeros((b, n), dtype=dt) if (with_mean and inf_lam) else None
+    for start, block in iter_chunks(patterns, chunk, check_finite=False):
+        xi = np.ascontiguousarray(block, dtype=dt)
+        if kern == "fused":
+            part = _k.fused_state(xi, q, lam, with_mean and not inf_lam, start)
+        else:
+            part = _k.blas_state(xi, q, lam, with_mean and not inf_lam, start, threads)
+        if best is not None:  # λ = ∞: keep the row of the (first) largest overlap so far
+            won = part.m > (run.m if run is not None else -np.inf)
+            best[won] = xi[part.arg[won] - start]
+        run = part if run is None else _k.merge_states([run, part], lam)
+    if inf_lam:
         logz = np.full(b, np.inf)
-        mean = num
+        mean = best
     else:
-        logz = lam * m_run + np.log(den)
-        mean = None if num is None else num / den[:, None].astype(dt)
-    return SoftmaxStats(log_partition=logz, max_overlap=m_run, argmax=arg, mean=mean)
+        logz = lam * run.m + np.log(run.den)
+        mean = None if run.num is None else (run.num / run.den[:, None]).astype(dt)
+    return SoftmaxStats(log_partition=logz, max_overlap=run.m, argmax=run.arg, mean=mean)
 
 
 def log_partition(

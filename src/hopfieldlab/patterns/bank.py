@@ -99,13 +99,27 @@ class PatternBank:
         mu = check_int(mu, "mu", low=0, high=self.n_patterns - 1)
         return self.block(mu // self.chunk)[mu % self.chunk].copy()
 
+    def rows(self, indices: np.ndarray) -> np.ndarray:
+        """Patterns ``indices`` (any order, repeats allowed), shape (len, N); each block made once."""
+        idx = np.asarray(indices)
+        if idx.ndim != 1 or not np.issubdtype(idx.dtype, np.integer) or np.any(
+                (idx < 0) | (idx >= self.n_patterns)):
+            raise ValueError(f"indices: got {_fmt(idx)}, expected a 1-D integer array in "
+                             f"[0, {self.n_patterns})")
+        out = np.empty((idx.size, self.n_neurons), dtype=self.dtype)
+        blocks = idx // self.chunk
+        for k in np.unique(blocks):
+            sel = blocks == k
+            out[sel] = self.block(int(k))[idx[sel] % self.chunk]
+        return out
+
     def to_array(self) -> np.ndarray:
         """All patterns as one (P, N) array (only for banks that fit in memory)."""
         return np.concatenate(list(self), axis=0)
 
 
 def iter_chunks(
-    patterns: np.ndarray | PatternBank, chunk: int | None = None
+    patterns: np.ndarray | PatternBank, chunk: int | None = None, *, check_finite: bool = True
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yield ``(start, rows)`` pieces of at most ``chunk`` patterns, in order.
 
@@ -116,13 +130,21 @@ def iter_chunks(
         regenerated block by block and each block is sliced further.
     chunk : int, optional
         Rows per piece (>= 1). None: the whole array, or the bank's own blocks.
+    check_finite : bool
+        Scan an array for NaN/inf first. The streamed kernels pass False: they detect
+        non-finite overlaps themselves and so avoid an extra pass over P·N entries.
     """
     if chunk is not None:
         chunk = check_int(chunk, "chunk", low=1)
     if isinstance(patterns, PatternBank):
         blocks: Iterator[np.ndarray] = iter(patterns)
     else:
-        blocks = iter((check_patterns(patterns),))
+        arr = np.asarray(patterns)
+        if check_finite or arr.ndim != 2 or arr.shape[0] < 1 or arr.shape[1] < 1:
+            arr = check_patterns(arr)
+        elif not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+            arr = check_patterns(arr)
+        blocks = iter((arr,))
     start = 0
     for block in blocks:
         step = block.shape[0] if chunk is None else chunk

@@ -1,5 +1,9 @@
 """Figures drawn from the experiments' Datasets (matplotlib; nothing here computes physics)."""
 
+from .capacity import plot_basins as plot_basins
+from .capacity import plot_capacity_phase_diagram as plot_capacity_phase_diagram
+from .capacity import plot_crossing_extrapolation as plot_crossing_extrapolation
+from .capacity import plot_retrieval_curves as plot_retrieval_curves
 from .highstorage import plot_phase_diagram as plot_phase_diagram
 from .highstorage import plot_retrieval_grid as plot_retrieval_grid
 from .relativistic import plot_mixture_stability as plot_mixture_stability
@@ -8,6 +12,10 @@ from .relativistic import plot_spurious_escape as plot_spurious_escape
 from .sweep import plot_sweep as plot_sweep
 
 __all__ = [
+    "plot_basins",
+    "plot_capacity_phase_diagram",
+    "plot_crossing_extrapolation",
+    "plot_retrieval_curves",
     "plot_phase_diagram",
     "plot_retrieval_grid",
     "plot_overlap_vs_temperature",

@@ -15,6 +15,7 @@ from ._html import write_page
 PARTS = {
     "relativistic": ".relativistic",
     "flow": ".flow",
+    "capacity": ".capacity",
     "highstorage": ".highstorage",
 }
 

@@ -1,0 +1,378 @@
+"""Exponential capacity of dense associative memories (Lucibello & Mézard 2023) as Datasets.
+
+Theory (:mod:`hopfieldlab.theory.dense`) on (λ, α) grids, and finite-N retrieval experiments on
+pattern banks of P = round(e^{αN}) patterns regenerated from seeds and streamed through the
+softmax kernels.
+
+Retrieval criterion (stated in every Dataset's ``criterion`` attribute): the *one-step*
+softmax weight of the target, exp(λ ξ^t·x)/Σ_μ exp(λ ξ^μ·x) > 1/2, at the cue x (the pattern
+itself for ρ = 1, else a noisy cue at cosine ρ). It is the REM criterion of the theory, and it
+converges in N much faster than multi-step dynamics (spec §4.2), which the basin experiment
+reports separately as the final overlap.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from .._rng import as_generator
+from .._typing import RNGLike
+from .._validation import check_choice, check_int, check_scalar
+from ..dynamics.retrieval import retrieve, target_weight
+from ..io import provenance_attrs
+from ..patterns.bank import PatternBank, noisy_cue
+from ..theory.dense import alpha_1, alpha_c, lambda_star, rho_min
+
+__all__ = [
+    "phase_diagram",
+    "condensation_line",
+    "basin_theory",
+    "retrieval_vs_alpha",
+    "crossing_estimate",
+    "basin_curves",
+    "retrieval_point",
+    "RetrievalPoint",
+    "CRITERION",
+]
+
+Progress = Callable[[int, int], None] | None
+CRITERION = "one-step softmax weight of the target > 1/2 at the cue"
+ENSEMBLES = ("gaussian", "spherical")
+MAX_PATTERNS = 20_000_000  # refuse banks beyond this (minutes per pass on a laptop)
+
+
+def _attrs(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
+    for name, (long_name, units) in meta.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    return ds
+
+
+def _grid(values: Sequence[float] | np.ndarray, name: str, low: float = 0.0,
+          low_inclusive: bool = True, allow_inf: bool = False) -> np.ndarray:
+    arr = np.atleast_1d(np.asarray(values, dtype=float))
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name}: got shape {arr.shape}, expected a non-empty 1-D sequence")
+    for v in arr:
+        check_scalar(float(v), name, low=low, low_inclusive=low_inclusive, allow_inf=allow_inf)
+    return arr
+
+
+def phase_diagram(lams: Sequence[float] | np.ndarray,
+                  ensembles: Sequence[str] = ENSEMBLES) -> xr.Dataset:
+    """α₁(λ) and α_c(λ) for each ensemble on a λ grid (the paper's phase diagram in the (λ, α) plane).
+
+    Returns
+    -------
+    Dataset with ``alpha_1`` and ``alpha_c`` (ensemble, lam); λ = inf allowed (spherical α₁ = inf).
+    """
+    lam = _grid(lams, "lams", low_inclusive=False, allow_inf=True)
+    ens = [check_choice(e, "ensembles", ("gaussian", "spherical", "binary")) for e in ensembles]
+    a1 = np.array([[alpha_1(float(v), e) for v in lam] for e in ens])
+    ac = np.array([[alpha_c(float(v), e) for v in lam] for e in ens])
+    ds = xr.Dataset({"alpha_1": (("ensemble", "lam"), a1), "alpha_c": (("ensemble", "lam"), ac)},
+                    coords={"ensemble": ens, "lam": lam})
+    _attrs(ds, {"alpha_1": ("typical-pattern retrieval threshold α₁(λ)", "nats per neuron"),
+                "alpha_c": ("all-pattern threshold α_c(λ) (first-moment lower bound)", "nats per neuron"),
+                "lam": ("inverse temperature λ", "1")})
+    ds.attrs.update(provenance_attrs("capacity_phase_diagram", dict(lams=lam.tolist(), ensembles=ens)))
+    return ds
+
+
+def condensation_line(alphas: Sequence[float] | np.ndarray,
+                      rhos: Sequence[float] | np.ndarray = (1.0,)) -> xr.Dataset:
+    """Gaussian condensation line λ_*(α, ρ) = ρ − √(ρ² − 2α) (NaN where 2α >= ρ²)."""
+    a = _grid(alphas, "alphas")
+    r = _grid(rhos, "rhos", low_inclusive=False)
+    ls = np.array([[lambda_star(float(x), float(y)) for x in a] for y in r])
+    ds = xr.Dataset({"lambda_star": (("rho", "alpha"), ls)}, coords={"rho": r, "alpha": a})
+    _attrs(ds, {"lambda_star": ("Gaussian condensation line λ_*(α, ρ): retrieval iff λ > λ_*", "1"),
+                "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1")})
+    ds.attrs.update(provenance_attrs("capacity_condensation_line", dict(alphas=a.tolist(), rhos=r.tolist())))
+    return ds
+
+
+def basin_theory(lams: Sequence[float] | np.ndarray, alphas: Sequence[float] | np.ndarray,
+                 ensembles: Sequence[str] = ENSEMBLES) -> xr.Dataset:
+    """Required initial overlap ρ_min(α, λ) = Φ(α, λ)/λ over a (λ, α) grid (NaN: no basin)."""
+    lam = _grid(lams, "lams", low_inclusive=False, allow_inf=True)
+    a = _grid(alphas, "alphas")
+    ens = [check_choice(e, "ensembles", ("gaussian", "spherical", "binary")) for e in ensembles]
+    rm = np.array([[[rho_min(float(x), float(v), e) for x in a] for v in lam] for e in ens])
+    ds = xr.Dataset({"rho_min": (("ensemble", "lam", "alpha"), rm)},
+                    coords={"ensemble": ens, "lam": lam, "alpha": a})
+    _attrs(ds, {"rho_min": ("initial overlap needed for retrieval ρ_min(α, λ)", "1"),
+                "lam": ("inverse temperature λ", "1"), "alpha": ("load α = log(P)/N", "nats per neuron")})
+    ds.attrs.update(provenance_attrs("capacity_basin_theory", dict(lams=lam.tolist(), alphas=a.tolist(),
+                                                                   ensembles=ens)))
+    return ds
+
+
+def _n_patterns(alpha: float, n: int) -> int:
+    p = max(2, int(round(math.exp(alpha * n))))
+    if p > MAX_PATTERNS:
+        raise ValueError(f"alpha: got alpha={alpha} at N={n}, i.e. P={p:.3g} patterns, "
+                         f"expected P <= {MAX_PATTERNS:.0e}; lower alpha or N")
+    return p
+
+
+def _trial_success(ensemble: str, n: int, p: int, lam: float, rho: float, n_trials: int,
+                   n_banks: int, gen: np.random.Generator) -> np.ndarray:
+    """One-step successes of ``n_trials`` targets spread over ``n_banks`` independent banks."""
+    wins = []
+    for k in range(n_banks):
+        m = n_trials // n_banks + (1 if k < n_trials % n_banks else 0)
+        if m == 0:
+            continue
+        bank = PatternBank(ensemble, p, n, seed=int(gen.integers(2**62)), chunk=1 << 16)
+        targets = gen.choice(p, size=min(m, p), replace=False)
+        if targets.size < m:  # fewer patterns than trials: targets repeat, cues differ
+            targets = gen.choice(p, size=m, replace=True)
+        xi_t = bank.rows(targets).astype(np.float64)
+        cues = xi_t if rho >= 1.0 else noisy_cue(xi_t, rho, rng=gen)
+        w = np.atleast_1d(target_weight(bank, cues, lam, targets))
+        wins.append(w > 0.5)
+    return np.concatenate(wins)
+
+
+@dataclass(frozen=True)
+class RetrievalPoint:
+    """One finite-N retrieval measurement (criterion: :data:`CRITERION`)."""
+
+    p_retrieval: float
+    p_err: float
+    n_patterns: int
+    n_trials: int
+    seconds: float
+
+    @property
+    def queries_per_second(self) -> float:
+        """Trials (queries against all P patterns) per second of wall time."""
+        return self.n_trials / self.seconds if self.seconds > 0 else math.inf
+
+
+def retrieval_point(ensemble: str, n_neurons: int, alpha: float, lam: float, *, rho: float = 1.0,
+                    n_trials: int = 200, n_banks: int = 4, rng: RNGLike = None) -> RetrievalPoint:
+    """Retrieval probability of a typical pattern at one (N, α, λ, ρ), with its binomial error.
+
+    Parameters
+    ----------
+    ensemble : {'spherical', 'gaussian'}
+    n_neurons : int
+        N >= 2.
+    alpha : float
+        Load > 0; P = round(e^{αN}).
+    lam : float
+        Inverse temperature > 0.
+    rho : float
+        Initial overlap of the cue in (0, 1] (1: start at the pattern).
+    n_trials, n_banks : int
+        Targets, spread over independent pattern banks.
+    rng : Generator, int, SeedSequence or None
+    """
+    ens = check_choice(ensemble, "ensemble", ENSEMBLES)
+    n = check_int(n_neurons, "n_neurons", low=2)
+    a = check_scalar(alpha, "alpha", low=0.0, low_inclusive=False)
+    lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
+    r = check_scalar(rho, "rho", low=0.0, high=1.0, low_inclusive=False)
+    trials = check_int(n_trials, "n_trials", low=1)
+    banks = check_int(n_banks, "n_banks", low=1)
+    p = _n_patterns(a, n)
+    t0 = time.perf_counter()
+    ok = _trial_success(ens, n, p, lam, r, trials, banks, as_generator(rng))
+    dt = time.perf_counter() - t0
+    ph = float(ok.mean())
+    return RetrievalPoint(ph, math.sqrt(ph * (1 - ph) / trials), p, trials, dt)
+
+
+def retrieval_vs_alpha(
+    alpha_over_alpha1: Sequence[float] | np.ndarray,
+    n_values: Sequence[int],
+    *,
+    lam: float = 0.3,
+    ensemble: str = "spherical",
+    rhos: Sequence[float] = (1.0,),
+    n_trials: int = 200,
+    n_banks: int = 4,
+    rng: RNGLike = None,
+    progress: Progress = None,
+) -> xr.Dataset:
+    """Finite-N retrieval probability of a typical pattern vs α, for several N and initial overlaps.
+
+    α runs over ``alpha_over_alpha1`` × α₁(λ, ρ=1); P = round(e^{αN}). Each point uses
+    ``n_trials`` targets spread over ``n_banks`` independent pattern banks (one streamed, batched
+    pass per bank). Error bars are binomial standard errors √(p(1 − p)/n).
+
+    Returns
+    -------
+    Dataset with ``p_retrieval``, ``p_err``, ``n_patterns`` (rho, N, alpha) and ``alpha_1_theory``
+    (rho); attribute ``criterion``.
+    """
+    ens = check_choice(ensemble, "ensemble", ENSEMBLES)
+    lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
+    ratios = _grid(alpha_over_alpha1, "alpha_over_alpha1", low_inclusive=False)
+    ns = [check_int(v, "n_values", low=2) for v in n_values]
+    rs = _grid(rhos, "rhos", low_inclusive=False)
+    if np.any(rs > 1):
+        raise ValueError(f"rhos: got {rs.tolist()}, expected values in (0, 1]")
+    trials = check_int(n_trials, "n_trials", low=1)
+    banks = check_int(n_banks, "n_banks", low=1)
+    gen = as_generator(rng)
+    a1 = alpha_1(lam, ens)
+    alphas = ratios * a1
+    for n in ns:  # fail before any work if a point is too large
+        _n_patterns(float(alphas.max()), n)
+    shape = (rs.size, len(ns), alphas.size)
+    p_hat = np.zeros(shape)
+    n_pat = np.zeros(shape, dtype=np.int64)
+    total, done = int(np.prod(shape)), 0
+    for i, rho in enumerate(rs):
+        for j, n in enumerate(ns):
+            for k, a in enumerate(alphas):
+                p = _n_patterns(float(a), n)
+                ok = _trial_success(ens, n, p, lam, float(rho), trials, banks, gen)
+                p_hat[i, j, k], n_pat[i, j, k] = ok.mean(), p
+                done += 1
+                if progress:
+                    progress(done, total)
+    err = np.sqrt(p_hat * (1 - p_hat) / trials)
+    a1_rho = np.array([alpha_1(lam, ens, rho=float(r)) for r in rs])
+    ds = xr.Dataset(
+        {"p_retrieval": (("rho", "N", "alpha"), p_hat), "p_err": (("rho", "N", "alpha"), err),
+         "n_patterns": (("rho", "N", "alpha"), n_pat), "alpha_1_theory": (("rho",), a1_rho)},
+        coords={"rho": rs, "N": ns, "alpha": alphas},
+    )
+    _attrs(ds, {"p_retrieval": ("retrieval probability of a typical pattern", "1"),
+                "p_err": ("binomial standard error of p_retrieval", "1"),
+                "n_patterns": ("number of stored patterns P = round(e^{αN})", "1"),
+                "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron"),
+                "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1"),
+                "N": ("number of neurons", "1")})
+    ds.attrs.update(criterion=CRITERION, ensemble=ens, lam=lam)
+    ds.attrs.update(provenance_attrs("capacity_retrieval_vs_alpha", dict(
+        alpha_over_alpha1=ratios.tolist(), n_values=ns, lam=lam, ensemble=ens, rhos=rs.tolist(),
+        n_trials=trials, n_banks=banks)))
+    return ds
+
+
+def _half_crossing(alphas: np.ndarray, p: np.ndarray) -> float:
+    """α where p(α) first falls through 1/2 (linear interpolation); NaN if it never does."""
+    for k in range(alphas.size - 1):
+        if p[k] >= 0.5 > p[k + 1]:
+            return float(alphas[k] + (p[k] - 0.5) * (alphas[k + 1] - alphas[k]) / (p[k] - p[k + 1]))
+    return math.nan
+
+
+def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
+    """Estimate α₁ from finite-N curves: α_{1/2}(N) extrapolated linearly in 1/N to N = ∞.
+
+    α_{1/2}(N) is where the retrieval probability crosses 1/2 (linear interpolation between grid
+    points). The fit α_{1/2}(N) = α₁ + c/N is weighted equally over the N values; with fewer than
+    two finite crossings the estimate is NaN.
+
+    Returns
+    -------
+    Dataset with ``alpha_half`` (N), and scalars ``alpha_1_estimate``, ``slope``, ``alpha_1_theory``.
+    """
+    sub = ds.sel(rho=rho)
+    alphas = sub.alpha.values
+    half = np.array([_half_crossing(alphas, sub.p_retrieval.sel(N=n).values) for n in sub.N.values])
+    ok = np.isfinite(half)
+    if ok.sum() >= 2:
+        slope, intercept = np.polyfit(1.0 / sub.N.values[ok], half[ok], 1)
+    else:
+        slope, intercept = math.nan, math.nan
+    out = xr.Dataset({"alpha_half": (("N",), half), "alpha_1_estimate": ((), float(intercept)),
+                      "slope": ((), float(slope)),
+                      "alpha_1_theory": ((), float(sub.alpha_1_theory))},
+                     coords={"N": sub.N.values})
+    _attrs(out, {"alpha_half": ("α where the retrieval probability crosses 1/2", "nats per neuron"),
+                 "alpha_1_estimate": ("α₁ from a linear fit of α_{1/2} in 1/N, at 1/N = 0", "nats per neuron"),
+                 "slope": ("slope of α_{1/2} against 1/N", "nats"),
+                 "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron")})
+    out.attrs.update(extrapolation="alpha_half(N) = alpha_1 + c/N, least squares over the N values",
+                     criterion=ds.attrs.get("criterion", ""))
+    out.attrs.update(provenance_attrs("capacity_crossing_estimate", dict(rho=rho)))
+    return out
+
+
+def basin_curves(
+    rhos: Sequence[float] | np.ndarray,
+    alphas: Sequence[float] | np.ndarray,
+    *,
+    n_neurons: int = 32,
+    lam: float = 1.0,
+    ensemble: str = "spherical",
+    n_trials: int = 64,
+    max_iter: int = 20,
+    rng: RNGLike = None,
+    progress: Progress = None,
+) -> xr.Dataset:
+    """Basins: one-step success and final overlap (iterated dynamics) vs initial overlap ρ.
+
+    For each α one bank of P = round(e^{αN}) patterns; ``n_trials`` random targets get noisy cues
+    at cosine ρ. ``p_retrieval`` uses the one-step criterion; ``final_overlap`` is the mean cosine
+    with the target after at most ``max_iter`` softmax updates (normalised to |x|² = N for the
+    spherical ensemble). Theory: ρ_min(α, λ).
+
+    Returns
+    -------
+    Dataset with ``p_retrieval``, ``p_err``, ``final_overlap``, ``final_overlap_err`` (alpha, rho)
+    and ``rho_min_theory`` (alpha).
+    """
+    ens = check_choice(ensemble, "ensemble", ENSEMBLES)
+    lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
+    rs = _grid(rhos, "rhos", low_inclusive=False)
+    if np.any(rs > 1):
+        raise ValueError(f"rhos: got {rs.tolist()}, expected values in (0, 1]")
+    a = _grid(alphas, "alphas", low_inclusive=False)
+    n = check_int(n_neurons, "n_neurons", low=2)
+    trials = check_int(n_trials, "n_trials", low=1)
+    iters = check_int(max_iter, "max_iter", low=1)
+    gen = as_generator(rng)
+    for v in a:
+        _n_patterns(float(v), n)
+    p_hat = np.zeros((a.size, rs.size))
+    final = np.zeros_like(p_hat)
+    final_err = np.zeros_like(p_hat)
+    total, done = a.size * rs.size, 0
+    for i, alpha in enumerate(a):
+        p = _n_patterns(float(alpha), n)
+        bank = PatternBank(ens, p, n, seed=int(gen.integers(2**62)), chunk=1 << 16)
+        targets = gen.choice(p, size=trials, replace=trials > p)
+        xi_t = bank.rows(targets).astype(np.float64)
+        for j, rho in enumerate(rs):
+            cues = xi_t if rho >= 1.0 else noisy_cue(xi_t, float(rho), rng=gen)
+            w = np.atleast_1d(target_weight(bank, cues, lam, targets))
+            res = retrieve(bank, cues.astype(np.float32), lam, max_iter=iters)
+            x = np.atleast_2d(res.x).astype(np.float64)
+            cos = np.einsum("bi,bi->b", x, xi_t) / (np.linalg.norm(x, axis=1) * np.linalg.norm(xi_t, axis=1))
+            p_hat[i, j] = np.mean(w > 0.5)
+            final[i, j] = cos.mean()
+            final_err[i, j] = cos.std(ddof=1) / math.sqrt(trials) if trials > 1 else 0.0
+            done += 1
+            if progress:
+                progress(done, total)
+    ds = xr.Dataset(
+        {"p_retrieval": (("alpha", "rho"), p_hat),
+         "p_err": (("alpha", "rho"), np.sqrt(p_hat * (1 - p_hat) / trials)),
+         "final_overlap": (("alpha", "rho"), final), "final_overlap_err": (("alpha", "rho"), final_err),
+         "rho_min_theory": (("alpha",), np.array([rho_min(float(v), lam, ens) for v in a]))},
+        coords={"alpha": a, "rho": rs},
+    )
+    _attrs(ds, {"p_retrieval": ("one-step retrieval probability from overlap ρ", "1"),
+                "p_err": ("binomial standard error of p_retrieval", "1"),
+                "final_overlap": (f"mean final cosine with the target after ≤ {iters} updates", "1"),
+                "final_overlap_err": ("standard error of final_overlap", "1"),
+                "rho_min_theory": ("theory: initial overlap needed ρ_min(α, λ)", "1"),
+                "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1")})
+    ds.attrs.update(criterion=CRITERION, ensemble=ens, lam=lam, n_neurons=n)
+    ds.attrs.update(provenance_attrs("capacity_basin_curves", dict(
+        rhos=rs.tolist(), alphas=a.tolist(), n_neurons=n, lam=lam, ensemble=ens, n_trials=trials,
+        max_iter=iters)))
+    return ds

@@ -1,0 +1,88 @@
+"""Figures for the exponential-capacity line of work: phase diagram, retrieval curves, basins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from ._style import new_axes
+
+ENS_COLORS = {"spherical": "#1f5fa8", "gaussian": "#c8432b", "binary": "#3f8f3f"}
+N_COLORS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#041f45")
+
+
+def plot_capacity_phase_diagram(ds: xr.Dataset, condensation: xr.Dataset | None = None,
+                                ax: Any = None) -> Any:
+    """α₁(λ) (solid) and α_c(λ) (dashed) per ensemble on a log-λ axis, with λ_*(α, 1) if given."""
+    fig, ax = new_axes(ax)
+    lam = ds.lam.values
+    fin = np.isfinite(lam)
+    for ens in ds.ensemble.values:
+        c = ENS_COLORS.get(str(ens), "k")
+        ax.plot(lam[fin], ds.alpha_1.sel(ensemble=ens).values[fin], color=c, lw=1.8, label=f"{ens}: α₁")
+        ax.plot(lam[fin], ds.alpha_c.sel(ensemble=ens).values[fin], color=c, lw=1.4, ls="--",
+                label=f"{ens}: α_c")
+    if condensation is not None:
+        ls = condensation.lambda_star.sel(rho=1.0)
+        ax.plot(ls.values, ls.alpha.values, color="0.3", lw=1, ls=":", label="Gaussian λ_*(α, ρ=1)")
+    ax.axhline(np.log(2) / 4, color="0.6", lw=0.7, ls="-.")
+    ax.set_xscale("log")
+    ax.set_xlabel("inverse temperature λ")
+    ax.set_ylabel("load α = log(P)/N")
+    ax.set_ylim(0, 1.2)
+    ax.legend(fontsize=7, frameon=False)
+    return fig
+
+
+def plot_retrieval_curves(ds: xr.Dataset, rho: float = 1.0, ax: Any = None) -> Any:
+    """Retrieval probability vs α for each N (binomial error bars), with the theory α₁(λ, ρ)."""
+    fig, ax = new_axes(ax)
+    sub = ds.sel(rho=rho)
+    for i, n in enumerate(sub.N.values):
+        ax.errorbar(sub.alpha.values, sub.p_retrieval.sel(N=n).values, yerr=sub.p_err.sel(N=n).values,
+                    marker="o", ms=3.5, lw=1, capsize=2, color=N_COLORS[i % len(N_COLORS)], label=f"N = {n}")
+    ax.axvline(float(sub.alpha_1_theory), color="k", lw=1, ls="--", label="theory α₁(λ, ρ)")
+    ax.axhline(0.5, color="0.6", lw=0.6)
+    ax.set_xlabel("load α = log(P)/N")
+    ax.set_ylabel("retrieval probability")
+    ax.set_title(f"{ds.attrs.get('ensemble', '')}, λ = {ds.attrs.get('lam', '')}, ρ = {rho}", fontsize=9)
+    ax.legend(fontsize=7, frameon=False)
+    return fig
+
+
+def plot_crossing_extrapolation(est: xr.Dataset, ax: Any = None) -> Any:
+    """α_{1/2}(N) against 1/N with the linear extrapolation to N = ∞ and the theory value."""
+    fig, ax = new_axes(ax)
+    inv = 1.0 / est.N.values
+    ax.plot(inv, est.alpha_half.values, "o", color=N_COLORS[2], label="α where p = 1/2")
+    xs = np.linspace(0, inv.max() * 1.05, 20)
+    ax.plot(xs, float(est.alpha_1_estimate) + float(est.slope) * xs, "-", color=N_COLORS[2], lw=1,
+            label=f"fit: α₁ ≈ {float(est.alpha_1_estimate):.4f}")
+    ax.axhline(float(est.alpha_1_theory), color="k", ls="--", lw=1,
+               label=f"theory α₁ = {float(est.alpha_1_theory):.4f}")
+    ax.set_xlabel("1/N")
+    ax.set_ylabel("α_{1/2}(N)")
+    ax.legend(fontsize=7, frameon=False)
+    return fig
+
+
+def plot_basins(ds: xr.Dataset, ax: Any = None) -> Any:
+    """Final overlap (iterated dynamics) vs initial overlap per α; vertical lines: theory ρ_min."""
+    fig, ax = new_axes(ax)
+    for i, a in enumerate(ds.alpha.values):
+        c = N_COLORS[(i + 1) % len(N_COLORS)]
+        ax.errorbar(ds.rho.values, ds.final_overlap.sel(alpha=a).values,
+                    yerr=ds.final_overlap_err.sel(alpha=a).values, marker="o", ms=3.5, lw=1, capsize=2,
+                    color=c, label=f"α = {a:g}")
+        r = float(ds.rho_min_theory.sel(alpha=a))
+        if np.isfinite(r):
+            ax.axvline(r, color=c, ls="--", lw=0.9)
+    ax.plot([0, 1], [0, 1], color="0.7", lw=0.6)
+    ax.set_xlabel("initial overlap ρ")
+    ax.set_ylabel("final overlap with the target")
+    ax.set_title(f"{ds.attrs.get('ensemble', '')}, N = {ds.attrs.get('n_neurons', '')}, "
+                 f"λ = {ds.attrs.get('lam', '')}; dashed: theory ρ_min", fontsize=9)
+    ax.legend(fontsize=7, frameon=False)
+    return fig
