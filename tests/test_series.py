@@ -1,7 +1,6 @@
 """Taylor series of radial costs and the explicit many-body coupling tensors."""
 
 import itertools
-import math
 from fractions import Fraction
 
 import numpy as np

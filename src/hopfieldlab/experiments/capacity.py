@@ -25,7 +25,7 @@ from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_choice, check_int, check_scalar
 from ..dynamics.retrieval import retrieve, target_weight
-from ..io import provenance_attrs
+from ..io import annotate, provenance_attrs
 from ..patterns.bank import PatternBank, noisy_cue
 from ..theory.dense import alpha_1, alpha_c, lambda_star, rho_min
 
@@ -46,11 +46,6 @@ CRITERION = "one-step softmax weight of the target > 1/2 at the cue"
 ENSEMBLES = ("gaussian", "spherical")
 MAX_PATTERNS = 20_000_000  # refuse banks beyond this (minutes per pass on a laptop)
 
-
-def _attrs(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
-    for name, (long_name, units) in meta.items():
-        ds[name].attrs.update(long_name=long_name, units=units)
-    return ds
 
 
 def _grid(values: Sequence[float] | np.ndarray, name: str, low: float = 0.0,
@@ -77,7 +72,7 @@ def phase_diagram(lams: Sequence[float] | np.ndarray,
     ac = np.array([[alpha_c(float(v), e) for v in lam] for e in ens])
     ds = xr.Dataset({"alpha_1": (("ensemble", "lam"), a1), "alpha_c": (("ensemble", "lam"), ac)},
                     coords={"ensemble": ens, "lam": lam})
-    _attrs(ds, {"alpha_1": ("typical-pattern retrieval threshold α₁(λ)", "nats per neuron"),
+    annotate(ds, {"alpha_1": ("typical-pattern retrieval threshold α₁(λ)", "nats per neuron"),
                 "alpha_c": ("all-pattern threshold α_c(λ) (first-moment lower bound)", "nats per neuron"),
                 "lam": ("inverse temperature λ", "1")})
     ds.attrs.update(provenance_attrs("capacity_phase_diagram", dict(lams=lam.tolist(), ensembles=ens)))
@@ -91,7 +86,7 @@ def condensation_line(alphas: Sequence[float] | np.ndarray,
     r = _grid(rhos, "rhos", low_inclusive=False)
     ls = np.array([[lambda_star(float(x), float(y)) for x in a] for y in r])
     ds = xr.Dataset({"lambda_star": (("rho", "alpha"), ls)}, coords={"rho": r, "alpha": a})
-    _attrs(ds, {"lambda_star": ("Gaussian condensation line λ_*(α, ρ): retrieval iff λ > λ_*", "1"),
+    annotate(ds, {"lambda_star": ("Gaussian condensation line λ_*(α, ρ): retrieval iff λ > λ_*", "1"),
                 "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1")})
     ds.attrs.update(provenance_attrs("capacity_condensation_line", dict(alphas=a.tolist(), rhos=r.tolist())))
     return ds
@@ -106,7 +101,7 @@ def basin_theory(lams: Sequence[float] | np.ndarray, alphas: Sequence[float] | n
     rm = np.array([[[rho_min(float(x), float(v), e) for x in a] for v in lam] for e in ens])
     ds = xr.Dataset({"rho_min": (("ensemble", "lam", "alpha"), rm)},
                     coords={"ensemble": ens, "lam": lam, "alpha": a})
-    _attrs(ds, {"rho_min": ("initial overlap needed for retrieval ρ_min(α, λ)", "1"),
+    annotate(ds, {"rho_min": ("initial overlap needed for retrieval ρ_min(α, λ)", "1"),
                 "lam": ("inverse temperature λ", "1"), "alpha": ("load α = log(P)/N", "nats per neuron")})
     ds.attrs.update(provenance_attrs("capacity_basin_theory", dict(lams=lam.tolist(), alphas=a.tolist(),
                                                                    ensembles=ens)))
@@ -247,7 +242,7 @@ def retrieval_vs_alpha(
          "n_patterns": (("rho", "N", "alpha"), n_pat), "alpha_1_theory": (("rho",), a1_rho)},
         coords={"rho": rs, "N": ns, "alpha": alphas},
     )
-    _attrs(ds, {"p_retrieval": ("retrieval probability of a typical pattern", "1"),
+    annotate(ds, {"p_retrieval": ("retrieval probability of a typical pattern", "1"),
                 "p_err": ("binomial standard error of p_retrieval", "1"),
                 "n_patterns": ("number of stored patterns P = round(e^{αN})", "1"),
                 "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron"),
@@ -291,7 +286,7 @@ def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
                       "slope": ((), float(slope)),
                       "alpha_1_theory": ((), float(sub.alpha_1_theory))},
                      coords={"N": sub.N.values})
-    _attrs(out, {"alpha_half": ("α where the retrieval probability crosses 1/2", "nats per neuron"),
+    annotate(out, {"alpha_half": ("α where the retrieval probability crosses 1/2", "nats per neuron"),
                  "alpha_1_estimate": ("α₁ from a linear fit of α_{1/2} in 1/N, at 1/N = 0", "nats per neuron"),
                  "slope": ("slope of α_{1/2} against 1/N", "nats"),
                  "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron")})
@@ -365,7 +360,7 @@ def basin_curves(
          "rho_min_theory": (("alpha",), np.array([rho_min(float(v), lam, ens) for v in a]))},
         coords={"alpha": a, "rho": rs},
     )
-    _attrs(ds, {"p_retrieval": ("one-step retrieval probability from overlap ρ", "1"),
+    annotate(ds, {"p_retrieval": ("one-step retrieval probability from overlap ρ", "1"),
                 "p_err": ("binomial standard error of p_retrieval", "1"),
                 "final_overlap": (f"mean final cosine with the target after ≤ {iters} updates", "1"),
                 "final_overlap_err": ("standard error of final_overlap", "1"),

@@ -23,7 +23,7 @@ from .._validation import check_int, check_scalar
 from ..dynamics.flow import HopfieldNetwork, integrate_flow, mirror_descent
 from ..dynamics.sde import simulate_sde
 from ..dynamics.wasserstein import hopfield_outputs, hopfield_proximal, proximal_recursion
-from ..io import provenance_attrs
+from ..io import annotate, provenance_attrs
 from ..theory.flow_density import (
     free_energy_from_samples,
     gaussian_free_energy,
@@ -41,11 +41,6 @@ B2 = [-2.0, -2.0]
 W1 = [[8.0]]
 B1 = [-4.0]
 
-
-def _attrs(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
-    for name, (long_name, units) in meta.items():
-        ds[name].attrs.update(long_name=long_name, units=units)
-    return ds
 
 
 def flow_trajectories(
@@ -100,7 +95,7 @@ def flow_trajectories(
          "energy_monotone": (("activation", "form"), monotone)},
         coords={"activation": acts, "form": list(FORMS), "time": times, "neuron": np.arange(n)},
     )
-    _attrs(ds, {"y": ("outputs y = σ(x)", "1"), "x": ("states (dual coordinates)", "1"),
+    annotate(ds, {"y": ("outputs y = σ(x)", "1"), "x": ("states (dual coordinates)", "1"),
                 "energy": ("Hopfield energy E(y)", "1"),
                 "energy_monotone": ("E non-increasing along the trajectory", "1"),
                 "time": ("time", "τ")})
@@ -138,7 +133,7 @@ def mirror_descent_order(
         err[k] = float(np.max(np.abs(res.y[-1] - ref.y[-1])))
     slope = float(np.polyfit(np.log(hs), np.log(err), 1)[0])
     ds = xr.Dataset({"error": ("step", err), "order": ((), slope)}, coords={"step": hs})
-    _attrs(ds, {"error": ("max |y_mirror(t) − y_flow(t)| at t_final", "1"),
+    annotate(ds, {"error": ("max |y_mirror(t) − y_flow(t)| at t_final", "1"),
                 "order": ("slope of log error vs log step", "1"), "step": ("step h", "τ")})
     ds.attrs.update(provenance_attrs("mirror_descent_order", {
         "steps": hs.tolist(), "activation": activation, "W": np.asarray(W).tolist(),
@@ -223,7 +218,7 @@ def gibbs_histogram(
          "mean_sde": ("neuron", res.y[-1].mean(axis=0)), "mean_gibbs": ("neuron", gibbs.mean)},
         coords={"neuron": np.arange(n), "bin": centres, "x_bin": x_centres},
     )
-    _attrs(ds, {"density_sde": ("histogram density of y at t_final", "1"),
+    annotate(ds, {"density_sde": ("histogram density of y at t_final", "1"),
                 "density_gibbs": ("Gibbs density exp(−E/T)/Z averaged over the bin", "1"),
                 "density_wrong": ("Jacobian-free law ∝ g(y)exp(−E/T), bin average", "1"),
                 "counts": ("samples per bin", "1"), "expected": ("Gibbs expected counts", "1"),
@@ -321,7 +316,7 @@ def ou_proximal(
          "n_iter": ("step", res.n_iter), "converged": ("step", res.converged)},
         coords={"source": methods, "time": res.t, "step": np.arange(1, steps + 1)},
     )
-    _attrs(ds, {"mu": ("mean of X", "1"), "variance": ("variance of X", "1"),
+    annotate(ds, {"mu": ("mean of X", "1"), "variance": ("variance of X", "1"),
                 "free_energy": ("free energy ∫ψρ + T∫ρlogρ (particles: Gaussian fit)", "1"),
                 "n_iter": ("fixed-point sweeps per step", "1"),
                 "converged": ("fixed point converged", "1"), "time": ("time", "1")})
@@ -398,7 +393,7 @@ def density_evolution(
         coords={"source": ["proximal", "sde", "gibbs"], "time": res.t, "sample": np.arange(npart),
                 "grid": grid, "step": np.arange(1, steps + 1)},
     )
-    _attrs(ds, {"mu": ("mean of y", "1"), "variance": ("variance of y", "1"),
+    annotate(ds, {"mu": ("mean of y", "1"), "variance": ("variance of y", "1"),
                 "free_energy": ("free energy ∫Eρ + T∫ρ log ρ of the recursion", "1"),
                 "free_energy_gibbs": ("minimum free energy −T log Z", "1"),
                 "y": ("sample outputs", "1"), "density": ("Lebesgue density of y at the samples", "1"),

@@ -17,22 +17,14 @@ from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_int, check_scalar
 from ..dynamics import run_montecarlo
-from ..io import provenance_attrs
-from ..models import AbstractOverlapCost, Classical, Network, Relativistic
+from ..io import annotate, provenance_attrs
+from ..models import Network
 from ..theory.highstorage import phase_lines, retrieval_temperature, rs_branch
+from ._common import MODELS, model_costs
 
-MODELS = ("classical", "relativistic")
 Progress = Callable[[int, int], None] | None
 
 
-def _costs(c: float) -> dict[str, AbstractOverlapCost]:
-    return {"classical": Classical(), "relativistic": Relativistic(c=c)}
-
-
-def _attrs(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
-    for name, (long_name, units) in meta.items():
-        ds[name].attrs.update(long_name=long_name, units=units)
-    return ds
 
 
 def _loads(alphas: Sequence[float] | np.ndarray, name: str = "alphas") -> np.ndarray:
@@ -67,7 +59,7 @@ def phase_diagram(
     """
     a = _loads(alphas)
     c = check_scalar(c, "c", low=0.0, low_inclusive=False)
-    costs = _costs(c)
+    costs = model_costs(c)
     lines = {}
     for i, k in enumerate(MODELS):
         def step(done: int, total: int, i: int = i) -> None:
@@ -78,7 +70,7 @@ def phase_diagram(
     data = {name: (("model", "alpha"), np.array([getattr(lines[k], name) for k in MODELS]))
             for name in ("T_g", "T_M", "T_c", "T_AT")}
     ds = xr.Dataset(data, coords={"model": list(MODELS), "alpha": a})
-    _attrs(ds, {"T_g": ("spin-glass temperature T_g(α)", "1"),
+    annotate(ds, {"T_g": ("spin-glass temperature T_g(α)", "1"),
                 "T_M": ("highest temperature of the (metastable) retrieval state", "1"),
                 "T_c": ("retrieval/spin-glass first-order temperature (equal free energies)", "1"),
                 "T_AT": ("de Almeida–Thouless temperature of the retrieval state", "1"),
@@ -143,7 +135,7 @@ def retrieval_grid(
                        high_inclusive=False)
     c = check_scalar(c, "c", low=0.0, low_inclusive=False)
     gen = as_generator(rng)
-    costs = _costs(c)
+    costs = model_costs(c)
     shape = (len(MODELS), a.size, ts.size, seeds)
     m_mc = np.zeros(shape)
     total, done = a.size * ts.size * seeds, 0
@@ -179,7 +171,7 @@ def retrieval_grid(
          "T_M": (("model", "alpha"), t_m)},
         coords={"model": list(MODELS), "alpha": a, "T": ts, "seed": np.arange(seeds)},
     )
-    _attrs(ds, {"m": ("overlap with the initial pattern, second-half mean", "1"),
+    annotate(ds, {"m": ("overlap with the initial pattern, second-half mean", "1"),
                 "fraction": (f"fraction of runs with m > {thr:g}", "1"),
                 "m_theory": ("RS retrieval overlap (NaN: no retrieval state)", "1"),
                 "T_M": ("RS retrieval-existence temperature T_M(α)", "1"),

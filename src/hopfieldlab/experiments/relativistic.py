@@ -16,23 +16,15 @@ from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_int, check_scalar
 from ..dynamics import run_montecarlo
-from ..io import provenance_attrs
-from ..models import AbstractOverlapCost, Classical, Network, Relativistic, expansion_table
+from ..io import annotate, provenance_attrs
+from ..models import Network, Relativistic, expansion_table
 from ..observables import classify_state, mixture_state
 from ..theory import solve_state, stability_threshold
+from ._common import MODELS, model_costs
 
-MODELS = ("classical", "relativistic")
 Progress = Callable[[int, int], None] | None
 
 
-def _costs(c: float) -> dict[str, AbstractOverlapCost]:
-    return {"classical": Classical(), "relativistic": Relativistic(c=c)}
-
-
-def _attrs(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
-    for name, (long_name, units) in meta.items():
-        ds[name].attrs.update(long_name=long_name, units=units)
-    return ds
 
 
 def overlap_vs_temperature(
@@ -63,7 +55,7 @@ def overlap_vs_temperature(
     t_th = np.asarray(temperatures, dtype=float)
     t_mc = np.asarray(temperatures_mc, dtype=float)
     gen = as_generator(rng)
-    costs = _costs(c)
+    costs = model_costs(c)
     m_th = np.array([[solve_state(costs[k], float(t), "pure", n_patterns=p).m[0] for t in t_th]
                      for k in MODELS])
     m_mc = np.zeros((len(MODELS), t_mc.size))
@@ -90,7 +82,7 @@ def overlap_vs_temperature(
          "m_mc_err": (("model", "T_mc"), m_err)},
         coords={"model": list(MODELS), "T": t_th, "T_mc": t_mc},
     )
-    _attrs(ds, {"m_theory": ("pure-state overlap, mean-field theory", "1"),
+    annotate(ds, {"m_theory": ("pure-state overlap, mean-field theory", "1"),
                 "m_mc": ("pure-state overlap ⟨m_1⟩, Monte Carlo", "1"),
                 "m_mc_err": ("standard error of ⟨m_1⟩ over replicas", "1"),
                 "T": ("temperature", "1"), "T_mc": ("temperature (Monte Carlo)", "1")})
@@ -112,7 +104,7 @@ def mixture_stability(
     effective-temperature identity T*_rel = T*_cl / √(1 + n m*²) (an independent route).
     """
     t = np.asarray(temperatures, dtype=float)
-    costs = _costs(c)
+    costs = model_costs(c)
     ns = [check_int(v, "n_values", low=1) for v in n_values]
     margin = np.full((len(MODELS), len(ns), t.size), np.nan)
     m = np.full_like(margin, np.nan)
@@ -133,7 +125,7 @@ def mixture_stability(
          "T_star": (("model", "n"), t_star), "T_star_beta_eff": (("n",), predicted)},
         coords={"model": list(MODELS), "n": ns, "T": t},
     )
-    _attrs(ds, {"margin": ("stability margin 1 − max eig(βC∇²F)", "1"),
+    annotate(ds, {"margin": ("stability margin 1 − max eig(βC∇²F)", "1"),
                 "m": ("symmetric mixture overlap", "1"),
                 "T_star": ("temperature below which the n-mixture is stable", "1"),
                 "T_star_beta_eff": ("relativistic T* from the classical one via β_eff", "1")})
@@ -167,7 +159,7 @@ def spurious_escape(
     for tv in t:
         check_scalar(tv, "temperatures", low=0.0)
     gen = as_generator(rng)
-    costs = _costs(c)
+    costs = model_costs(c)
     labels = ("pure", "mixture", "paramagnet")
     counts = np.zeros((len(MODELS), len(inits), t.size, len(labels)))
     total, done = len(inits) * t.size * trials, 0
@@ -198,7 +190,7 @@ def spurious_escape(
          "T_star": (("model",), t_star)},
         coords={"model": list(MODELS), "init": list(inits), "T": t, "outcome": list(labels)},
     )
-    _attrs(ds, {"fraction": ("fraction of trials ending in each kind of state", "1"),
+    annotate(ds, {"fraction": ("fraction of trials ending in each kind of state", "1"),
                 "fraction_err": ("binomial standard error of the fraction", "1"),
                 "T_star": ("mean-field temperature below which the 3-mixture is stable", "1")})
     ds.attrs.update(provenance_attrs("spurious_escape", dict(

@@ -7,6 +7,8 @@ import platform
 from datetime import datetime, timezone
 from typing import Any
 
+import xarray as xr
+
 
 def provenance_attrs(experiment: str, params: dict[str, Any], command: str | None = None) -> dict[str, str]:
     """Attributes recording what produced a Dataset: package version, parameters, command, time.
@@ -25,3 +27,10 @@ def provenance_attrs(experiment: str, params: dict[str, Any], command: str | Non
     if command:
         attrs["command"] = command
     return attrs
+
+
+def annotate(ds: xr.Dataset, meta: dict[str, tuple[str, str]]) -> xr.Dataset:
+    """Set ``long_name`` and ``units`` on the variables/coordinates named in ``meta`` (in place)."""
+    for name, (long_name, units) in meta.items():
+        ds[name].attrs.update(long_name=long_name, units=units)
+    return ds

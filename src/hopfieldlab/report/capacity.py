@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import math
 import time
 from collections.abc import Callable
@@ -20,7 +18,7 @@ from ..plotting.capacity import (
     plot_retrieval_curves,
 )
 from ..theory.dense import alpha_1, alpha_c, lambda_star
-from ._html import Check, Section, save_figure
+from ._html import Check, Section, provenance_line, save_figure
 
 SIZES = {
     "tiny": dict(N=[12, 16], ratios=[0.7, 0.9, 1.0, 1.1, 1.3], trials=40, basin_N=16, basin_trials=16,
@@ -43,18 +41,10 @@ non-target patterns onto a random energy model: a typical pattern is retrieved w
 REM free entropy Φ(α, λ). This gives the exact threshold α₁(λ) for a typical pattern, a first-moment lower
 bound α<sub>c</sub>(λ) for all patterns, and the initial overlap ρ<sub>min</sub>(α, λ) a cue needs. Spherical
 patterns have α<sub>c</sub> = α₁, growing without bound in λ; Gaussian patterns saturate at α₁ = 1/2 and
-α<sub>c</sub> = log(2)/4. Formulas are re-derived in <code>shared/spec/dam_capacity.md</code>. Finite-N points use
+α<sub>c</sub> = log(2)/4. The formulas are documented in <code>hopfieldlab.theory.dense</code>. Finite-N points use
 the one-step criterion (target softmax weight &gt; 1/2 at the cue), streamed over pattern banks regenerated
 from seeds.</p>
 """
-
-
-def _prov(ds, command: str, seconds: float, cached: bool) -> str:
-    params = json.loads(ds.attrs.get("parameters", "{}"))
-    how = "loaded from cache" if cached else f"computed in {seconds:.1f} s"
-    return (f"<b>{html.escape(ds.attrs.get('experiment', ''))}</b>: {html.escape(json.dumps(params))}; "
-            f"{how}; hopfieldlab {html.escape(ds.attrs.get('hopfieldlab_version', ''))}; "
-            f"reproduce: <code>{html.escape(command)}</code>")
 
 
 def build_section(out: Path, size: str, seed: int, cache: Path,
@@ -76,7 +66,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     save_figure(plot_capacity_phase_diagram(ds_pd, ds_cl), figs, "cap_phase_diagram")
     sec.figures.append(("cap_phase_diagram", "α₁(λ) (solid) and α_c(λ) (dashed) for spherical and Gaussian "
                         "patterns; dotted: Gaussian condensation line λ_*(α, 1); dash-dotted: log(2)/4"))
-    sec.provenance.append(_prov(ds_pd, "hopfieldlab capacity --ensemble spherical --lam 2.0 --json", dt, c_pd))
+    sec.provenance.append(provenance_line(ds_pd, "hopfieldlab capacity --ensemble spherical --lam 2.0 --json", dt, c_pd))
     ln2 = math.log(2.0)
     sec.checks += [
         Check("Gaussian α_c(λ = ∞)", ln2 / 4, alpha_c(math.inf, "gaussian"), 1e-12, "pair mechanism: log(2)/4"),
@@ -124,7 +114,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
         "<h3>Finite-N crossing of p = 1/2 (spherical, ρ = 1)</h3><table><tr><th>N</th><th>α<sub>1/2</sub>(N)</th>"
         f"</tr>{rows}</table><p>Extrapolation α<sub>1/2</sub>(N) = α₁ + c/N gives α₁ ≈ "
         f"{float(est.alpha_1_estimate):.4f} (theory {float(est.alpha_1_theory):.4f}).</p>")
-    sec.provenance.append(_prov(ds1, f"hopfieldlab retrieve --ensemble spherical --N {n_max} --alpha "
+    sec.provenance.append(provenance_line(ds1, f"hopfieldlab retrieve --ensemble spherical --N {n_max} --alpha "
                                      f"{0.9 * float(est.alpha_1_theory):.3f} --lam {LAM} --trials {cfg['trials']} "
                                      f"--seed {seed} --json", dt1, c1))
 
@@ -146,6 +136,6 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
         sec.checks.append(Check(f"basin edge ρ (p = 1/2), α = {a:g}, N = {p2['N']}",
                                 float(ds2.rho_min_theory.sel(alpha=a)), -half if np.isfinite(half) else math.nan,
                                 0.1, "theory ρ_min = Φ/λ vs one-step simulation"))
-    sec.provenance.append(_prov(ds2, f"hopfieldlab capacity --ensemble spherical --lam {BASIN_LAM} --basin "
+    sec.provenance.append(provenance_line(ds2, f"hopfieldlab capacity --ensemble spherical --lam {BASIN_LAM} --basin "
                                      f"--alpha {p2['alphas'][1]} --json", dt2, c2))
     return sec

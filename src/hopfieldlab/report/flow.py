@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +11,7 @@ import numpy as np
 from ..experiments import flow as exp
 from ..io import cached_dataset
 from ..plotting import flow as fig
-from ._html import Check, Section, save_figure
+from ._html import Check, Section, provenance_line, save_figure
 
 SIZES = {
     "tiny": {"gibbs_samples": 400, "gibbs_t": 1.0, "gibbs_dt": 5e-3, "ou_n": 100, "ou_h": 1e-2, "ou_t": 0.5,
@@ -36,14 +34,6 @@ Caluya–Halder proximal (JKO) recursion: Euler–Maruyama samples in the geodes
 u = Φ(y), weights by an entropic-regularised transport step solved by a log-domain fixed point
 (ε = 0.05 as in the published code).</p>
 """
-
-
-def _prov(ds, command: str, seconds: float, cached: bool) -> str:
-    params = json.loads(ds.attrs.get("parameters", "{}"))
-    how = "loaded from cache" if cached else f"computed in {seconds:.1f} s"
-    return (f"<b>{html.escape(ds.attrs.get('experiment', ''))}</b>: {html.escape(json.dumps(params))}; "
-            f"{how}; hopfieldlab {html.escape(ds.attrs.get('hopfieldlab_version', ''))}; "
-            f"reproduce: <code>{html.escape(command)}</code>")
 
 
 def build_section(out: Path, size: str, seed: int, cache: Path,
@@ -75,7 +65,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                                   - ds1.y.sel(activation=act, form="x"))))
         sec.checks.append(Check(f"{act}: max |y_natural − y_x| over the trajectory", 0.0, gap, 1e-6,
                                 "same flow in two coordinate systems"))
-    sec.provenance.append(_prov(ds1, "hopfieldlab flow --activation logistic --form mirror --json", dt1, c1))
+    sec.provenance.append(provenance_line(ds1, "hopfieldlab flow --activation logistic --form mirror --json", dt1, c1))
 
     t0 = time.perf_counter()
     p2 = {"steps": [0.2, 0.1, 0.05, 0.025, 0.0125], "t_final": 2.0}
@@ -85,7 +75,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     sec.figures.append(("flow_mirror_order", "Mirror descent converges to the flow at first order"))
     sec.checks.append(Check("mirror descent convergence order", 1.0, float(ds2.order), 0.1,
                             "forward Euler in x = mirror descent in y (first order)"))
-    sec.provenance.append(_prov(ds2, "hopfieldlab flow --form mirror --step 0.0125 --json",
+    sec.provenance.append(provenance_line(ds2, "hopfieldlab flow --form mirror --step 0.0125 --json",
                                 time.perf_counter() - t0, c2))
 
     # stationary law of the diffusion machine
@@ -103,7 +93,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     sec.checks.append(Check("⟨y⟩ SDE vs Gibbs", float(ds3.mean_gibbs.isel(neuron=0)),
                             float(ds3.mean_sde.isel(neuron=0)),
                             4 * 0.32 / np.sqrt(cfg["gibbs_samples"]), "4 standard errors"))
-    sec.provenance.append(_prov(ds3, f"hopfieldlab density --T 0.5 --samples {cfg['gibbs_samples']} "
+    sec.provenance.append(provenance_line(ds3, f"hopfieldlab density --T 0.5 --samples {cfg['gibbs_samples']} "
                                      f"--t-final {cfg['gibbs_t']} --json", time.perf_counter() - t0, c3))
 
     # proximal recursion: OU closed form
@@ -130,7 +120,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                             float(np.all(np.diff(fe) < 0)), 0.0, "JKO: F(ρ_k) ≤ F(ρ_{k−1})"))
     sec.checks.append(Check("OU fixed-point sweeps per step (max)", 5.0, float(ds4.n_iter.max()), 10.0,
                             "contraction factor 1/(1+βε/h)"))
-    sec.provenance.append(_prov(ds4, f"hopfieldlab density --ou --particles {cfg['ou_n']} --json",
+    sec.provenance.append(provenance_line(ds4, f"hopfieldlab density --ou --particles {cfg['ou_n']} --json",
                                 time.perf_counter() - t0, c4))
 
     # proximal recursion: the diffusion machine
@@ -158,6 +148,6 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                                 "SDE ensemble; tol 25%"))
     sec.checks.append(Check("free energy at the end vs −T log Z", float(ds5.free_energy_gibbs),
                             float(ds5.free_energy[-1]), 0.1, "Gibbs minimum of F (sample estimate)"))
-    sec.provenance.append(_prov(ds5, f"hopfieldlab density --particles {n} --json",
+    sec.provenance.append(provenance_line(ds5, f"hopfieldlab density --particles {n} --json",
                                 time.perf_counter() - t0, c5))
     return sec
