@@ -80,3 +80,23 @@ def test_errors_are_one_clear_line(args, word):
     assert res.exit_code == 2
     assert "Traceback" not in res.output
     assert word in res.output
+
+
+COMMANDS = ["expand", "theory", "simulate", "flow", "density", "capacity", "retrieve", "phase-diagram",
+            "sweep", "sweep-status", "plot", "report"]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_has_examples_and_json(cmd):
+    res = runner.invoke(app, [cmd, "--help"])
+    assert res.exit_code == 0
+    assert "Example" in res.output and "--json" in res.output
+
+
+def test_report_json_tallies_checks(tmp_path):
+    out = _json(["report", "--only", "relativistic", "--size", "tiny", "--out", str(tmp_path), "--json"])
+    part = out["parts"]["relativistic"]
+    assert part["checks"] >= 20 and part["within_tolerance"] <= part["checks"]
+    # closed-form checks (T_c, T = 0 overlaps and energies, AGS threshold) hold even at tiny size
+    assert not [q for q in part["failed"] if "T_c" in q or "T=0" in q or "T*" in q]
+    assert (tmp_path / "index.html").exists()

@@ -192,6 +192,7 @@ def plot(
     var: Annotated[str | None, typer.Option(help="Output to draw (default: the headline one).")] = None,
     out: Annotated[str | None, typer.Option(
         "--out", help="Image file (default: the store's path with .png).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figure's path as JSON.")] = False,
 ) -> None:
     """The standard figure of a sweep: an output over the first axis, one line per second axis.
 
@@ -209,4 +210,7 @@ def plot(
     fig = guard(lambda: plot_sweep(ds, var))
     target = Path(out) if out else path.with_suffix(".png")
     fig.savefig(target, dpi=130)
+    if as_json:
+        emit_json({"store": str(path), "figure": str(target)})
+        return
     console.print(f"figure: {target}", highlight=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import json
 import platform
 import time
 from pathlib import Path
@@ -32,11 +33,16 @@ def build_report(out: str | Path = "report", *, size: str = "small", only: str |
         'small' runs in minutes on two cores; 'full' uses paper-scale sizes; 'tiny' is a smoke
         test (seconds) whose Monte Carlo numbers are too noisy to mean much.
     only : str, optional
-        Build a single part, e.g. 'relativistic'.
+        Build a single part: 'relativistic', 'flow', 'capacity' or 'highstorage'.
     seed : int
         Root seed of all stochastic computations.
     show_progress : bool
         Show rich progress bars.
+
+    Returns
+    -------
+    Path
+        ``out/index.html``; ``out/summary.json`` holds the tally of checks per part.
     """
     from .. import __version__
     check_choice(size, "size", ("tiny", "small", "full"))
@@ -55,7 +61,22 @@ def build_report(out: str | Path = "report", *, size: str = "small", only: str |
                 f"size '{size}', root seed {seed}; built in {elapsed:.1f} s. Rebuild with "
                 f"<code>make report</code> (or <code>hopfieldlab report --size {size}</code>); results are "
                 "cached in <code>cache/</code>, so a second run only re-renders.</p>")
+    _write_summary(out / "summary.json", size, seed, elapsed, sections)
     return write_page(out / "index.html", "hopfieldlab report", preamble, sections)
+
+
+def _write_summary(path: Path, size: str, seed: int, elapsed: float, sections: list) -> None:
+    """Machine-readable tally of the checks beside the page (read by ``hopfieldlab report --json``)."""
+    from .. import __version__
+
+    parts = {
+        s.slug: {"title": s.title, "checks": len(s.checks), "within_tolerance": int(sum(bool(c.ok) for c in s.checks)),
+                 "failed": [c.quantity for c in s.checks if not c.ok]}
+        for s in sections
+    }
+    payload = {"version": __version__, "size": size, "seed": seed, "elapsed_s": round(elapsed, 2),
+               "page": "index.html", "parts": parts}
+    path.write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
 class _progress:
