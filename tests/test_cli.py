@@ -83,7 +83,7 @@ def test_errors_are_one_clear_line(args, word):
 
 
 COMMANDS = ["expand", "theory", "simulate", "flow", "density", "capacity", "retrieve", "phase-diagram",
-            "sweep", "sweep-status", "plot", "report"]
+            "sweep", "sweep-status", "plot", "report", "family"]
 
 
 @pytest.mark.parametrize("cmd", COMMANDS)

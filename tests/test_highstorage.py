@@ -168,3 +168,58 @@ def test_phase_diagram_dataset_plot_and_cli(tmp_path):
     assert len(payload["T_M"]) == 2 and payload["T_M"][0] > payload["T_M"][1] > 0
     bad = CliRunner().invoke(app, ["phase-diagram", "--alpha-max", "-1", "--json"])
     assert bad.exit_code == 2
+
+
+def test_finite_size_boundary_moves_towards_alpha_c(tmp_path):
+    # T = 0 descent from a pattern: finite networks keep retrieving beyond alpha_c = 0.138 and the
+    # half-retrieval load comes down towards it as N grows (slowly, ~N^-1/2). With 6 seeds at
+    # N = 250 and 1000 the crossings are noisy to ~0.02, so only the order and a band are tested.
+    ds = exp.retrieval_boundary_vs_n([250, 1000], [0.0], ratios=(0.9, 1.05, 1.2, 1.35, 1.5),
+                                     n_seeds=6, n_sweeps=40, rng=4)
+    ac = hs.alpha_c()[0]
+    assert ds.alpha_theory.item() == pytest.approx(ac, rel=1e-12)
+    half = ds.alpha_half.sel(T=0.0).values
+    assert ac - 0.005 < half[1] < half[0] < ac + 0.09
+    assert half[0] - half[1] > 0.01
+    assert float(ds.fraction.isel(ratio=0).min()) == 1.0  # below alpha_c every run retrieves
+    assert np.isfinite(ds.alpha_extrap.item()) and ds.alpha_extrap.item() < half[1]
+    for name, var in ds.data_vars.items():
+        assert "long_name" in var.attrs and "units" in var.attrs, name
+    from hopfieldlab.plotting.highstorage import plot_boundary_vs_n
+
+    plot_boundary_vs_n(ds).savefig(tmp_path / "bvn.png")
+    with pytest.raises(ValueError, match="sizes"):
+        exp.retrieval_boundary_vs_n([250, 250])
+    with pytest.raises(ValueError, match="ratios"):
+        exp.retrieval_boundary_vs_n([250], ratios=(1.2, 1.0))
+
+
+def test_half_crossing_fit():
+    a = np.linspace(0.1, 0.2, 11)
+    y = np.repeat((a < 0.153)[:, None], 4, axis=1)
+    assert exp.half_crossing(a, y)[0] == pytest.approx(0.155, abs=0.005)
+    assert math.isnan(exp.half_crossing(a, np.ones((11, 3), bool))[0])
+    with pytest.raises(ValueError, match="retrieved"):
+        exp.half_crossing(a, y[:3])
+
+
+def test_highstorage_mc_through_the_sweep_engine(tmp_path):
+    from hopfieldlab.experiments.spec import SweepSpec
+    from hopfieldlab.experiments.sweep import load_sweep, run_point, run_sweep
+
+    spec = SweepSpec("highstorage_mc", axes={"alpha": [0.05, 0.3], "T": [0.0, 0.9]},
+                     fixed={"model": "classical", "N": 400, "sweeps": 20}, seeds=2, entropy=8)
+    res = run_sweep(spec, tmp_path / "hs.zarr", workers=1)
+    assert res.n_failed == 0
+    ds = load_sweep(tmp_path / "hs.zarr")
+    # deep inside retrieval (alpha = 0.05, T = 0) vs far outside (alpha = 0.3 or T = 0.9 > T_M)
+    assert (ds.retrieved.sel(alpha=0.05, T=0.0) == 1).all()
+    assert (ds.retrieved.sel(alpha=0.3) == 0).all() and (ds.retrieved.sel(T=0.9) == 0).all()
+    for i in (0, spec.n_points - 1):
+        alone = run_point(spec, i)
+        idx = np.unravel_index(i, spec.shape)
+        sel = dict(zip(spec.dims, idx))
+        assert float(alone["m"]) == float(ds.m.isel(sel))
+        assert float(alone["retrieved"]) == float(ds.retrieved.isel(sel))
+    with pytest.raises(ValueError, match="alpha"):
+        SweepSpec("highstorage_mc", axes={"alpha": [-0.1]}, fixed={"model": "classical", "N": 10, "T": 0.1})

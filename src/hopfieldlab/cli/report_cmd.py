@@ -17,7 +17,7 @@ def report(
     size: Annotated[str, typer.Option(
         help="small (minutes on a laptop), full (paper scale) or tiny (a smoke test).")] = "small",
     out: Annotated[Path, typer.Option(help="Output folder; index.html is written there.")] = Path("report"),
-    only: Annotated[str | None, typer.Option(help="One part only: relativistic, flow, capacity or highstorage.")] = None,
+    only: Annotated[str | None, typer.Option(help="One part only: relativistic, flow, capacity, highstorage or family.")] = None,
     seed: Annotated[int, typer.Option(help="Root seed of every stochastic computation.")] = 2018,
     as_json: Annotated[bool, typer.Option("--json", help="Print the tally of checks as JSON.")] = False,
 ) -> None:

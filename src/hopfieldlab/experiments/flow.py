@@ -354,7 +354,8 @@ def density_evolution(
     -------
     Dataset with ``mu``, ``variance`` (source, time) for source in (proximal, sde, gibbs),
     ``free_energy`` (time), ``y`` and ``density`` (time, sample) of the recursion, ``gibbs_pdf``
-    (grid) and ``n_iter`` (step).
+    (grid), the same in the geodesic coordinate: ``u``, ``density_u`` (time, sample) and
+    ``gibbs_pdf_u`` (u_grid), and ``n_iter`` (step).
     """
     net = HopfieldNetwork(W, b, tau, activation)
     if net.n_neurons != 1:
@@ -375,29 +376,42 @@ def density_evolution(
     nt = res.t.size
     mean, var, fe = np.zeros((3, nt)), np.zeros((3, nt)), np.zeros(nt)
     dens = np.zeros((nt, npart))
+    dens_u = np.zeros((nt, npart))
     act = net.act
     for k in range(nt):
         yy = y[k, :, 0]
         rho = normalise_density_values(yy, wy[k])
         dens[k] = rho
+        # the recursion's own density, in u = Φ(y): ρ_y = ρ_u √g(y) has a factor 1/√(y(1−y))
+        # (logistic) that turns the entropic blur of the u-weights near the box face into a
+        # spike at y → 1, so the figure shows ρ_u, which stays bounded
+        dens_u[k] = normalise_density_values(res.points[k, :, 0], res.weights[k])
         mean[0, k], var[0, k] = _weighted_moments(yy, rho)
         mean[1, k], var[1, k] = sde.y[k, :, 0].mean(), sde.y[k, :, 0].var()
         fe[k] = free_energy_from_samples(yy, rho, net.energy(y[k]), temp)
     mean[2], var[2] = float(gibbs.mean[0]), float(gibbs.covariance[0, 0])
     grid = np.linspace(act.lower, act.upper, 201)[1:-1]
+    u_lo, u_hi = act.isometry_range()
+    u_grid = np.linspace(u_lo, u_hi, 201)[1:-1]
     ds = xr.Dataset(
         {"mu": (("source", "time"), mean), "variance": (("source", "time"), var),
          "free_energy": ("time", fe), "free_energy_gibbs": ((), float(-temp * gibbs.log_Z)),
          "y": (("time", "sample"), y[:, :, 0]), "density": (("time", "sample"), dens),
-         "gibbs_pdf": ("grid", gibbs.pdf_y(grid[:, None])), "n_iter": ("step", res.n_iter)},
+         "gibbs_pdf": ("grid", gibbs.pdf_y(grid[:, None])), "n_iter": ("step", res.n_iter),
+         "u": (("time", "sample"), res.points[:, :, 0]), "density_u": (("time", "sample"), dens_u),
+         "gibbs_pdf_u": ("u_grid", gibbs.pdf_u(u_grid[:, None]))},
         coords={"source": ["proximal", "sde", "gibbs"], "time": res.t, "sample": np.arange(npart),
-                "grid": grid, "step": np.arange(1, steps + 1)},
+                "grid": grid, "u_grid": u_grid, "step": np.arange(1, steps + 1)},
     )
     annotate(ds, {"mu": ("mean of y", "1"), "variance": ("variance of y", "1"),
                 "free_energy": ("free energy ∫Eρ + T∫ρ log ρ of the recursion", "1"),
                 "free_energy_gibbs": ("minimum free energy −T log Z", "1"),
                 "y": ("sample outputs", "1"), "density": ("Lebesgue density of y at the samples", "1"),
                 "gibbs_pdf": ("Gibbs density exp(−E/T)/Z", "1"),
+                "u": ("sample geodesic coordinates u = Φ(y)", "1"),
+                "density_u": ("density of u = Φ(y) at the samples", "1"),
+                "gibbs_pdf_u": ("Gibbs density of u, exp(−V/T)/Z", "1"),
+                "u_grid": ("geodesic coordinate u = Φ(y)", "1"),
                 "n_iter": ("fixed-point sweeps per step", "1"), "time": ("time", "τ")})
     ds.attrs.update(provenance_attrs("density_evolution", {
         "W": np.asarray(W).tolist(), "b": np.asarray(b).tolist(), "tau": tau, "activation": activation,

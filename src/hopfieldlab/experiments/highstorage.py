@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import xarray as xr
+from scipy.optimize import brentq, minimize
 
 from .. import patterns
 from .._rng import as_generator
@@ -18,13 +19,11 @@ from .._typing import RNGLike
 from .._validation import check_int, check_scalar
 from ..dynamics import run_montecarlo
 from ..io import annotate, provenance_attrs
-from ..models import Network
-from ..theory.highstorage import phase_lines, retrieval_temperature, rs_branch
+from ..models import AbstractOverlapCost, Network
+from ..theory.highstorage import alpha_c, phase_lines, retrieval_temperature, rs_branch
 from ._common import MODELS, model_costs
 
 Progress = Callable[[int, int], None] | None
-
-
 
 
 def _loads(alphas: Sequence[float] | np.ndarray, name: str = "alphas") -> np.ndarray:
@@ -32,6 +31,51 @@ def _loads(alphas: Sequence[float] | np.ndarray, name: str = "alphas") -> np.nda
     if a.ndim != 1 or a.size < 1 or np.any(~np.isfinite(a)) or np.any(a <= 0):
         raise ValueError(f"{name}: got {alphas!r}, expected a 1-D array of loads > 0")
     return a
+
+
+def retrieval_point(
+    cost: AbstractOverlapCost,
+    n_neurons: int,
+    alpha: float,
+    T: float,
+    n_sweeps: int,
+    *,
+    rng: RNGLike = None,
+) -> tuple[float, float]:
+    """One Monte Carlo retrieval trial at load α: fresh patterns, a chain started at pattern 1.
+
+    Draws P = max(1, round(αN)) Rademacher patterns, starts at pattern 1 and runs ``n_sweeps``
+    heat-bath sweeps (zero-temperature descent at T = 0).
+
+    Parameters
+    ----------
+    cost : AbstractOverlapCost
+    n_neurons : int
+        N >= 2.
+    alpha : float
+        Load α > 0.
+    T : float
+        Temperature >= 0.
+    n_sweeps : int
+        Sweeps, >= 2.
+    rng : Generator, int or None
+        Draws the patterns, then drives the chain.
+
+    Returns
+    -------
+    (m, m_final) : tuple of float
+        Overlap with pattern 1 averaged over the second half of the sweeps, and after the last.
+    """
+    n = check_int(n_neurons, "n_neurons", low=2)
+    alpha = check_scalar(alpha, "alpha", low=0.0, low_inclusive=False)
+    T = check_scalar(T, "T", low=0.0)
+    sweeps = check_int(n_sweeps, "n_sweeps", low=2)
+    gen = as_generator(rng)
+    xi = patterns.rademacher(max(1, round(alpha * n)), n, rng=gen)
+    s0 = np.where(xi[0] > 0, 1, -1).astype(np.int8)
+    res = run_montecarlo(Network(xi, cost), s0, T=T, n_sweeps=sweeps, rng=gen, n_threads=1)
+    m1 = res.overlaps[:, 0, 0]
+    return float(m1[m1.shape[0] // 2:].mean()), float(m1[-1])
 
 
 def phase_diagram(
@@ -205,3 +249,192 @@ def theory_agreement(ds: xr.Dataset, margin: float = 0.1) -> xr.DataArray:
     clear = abs(ds["T"] - ds["T_M"]) >= margin
     agree = ((ds["fraction"] > 0.5) == predicted).astype(float)
     return agree.where(clear, math.nan)
+
+
+def theory_alpha(cost: AbstractOverlapCost, T: float) -> float:
+    """RS load at which the retrieval state disappears at temperature T: α_c at T = 0, else T_M(α) = T.
+
+    Parameters
+    ----------
+    cost : AbstractOverlapCost
+    T : float
+        Temperature, 0 <= T < T_M(α → 0).
+
+    Returns
+    -------
+    float
+    """
+    T = check_scalar(T, "T", low=0.0)
+    ac = alpha_c()[0]
+    if T == 0.0:
+        return ac
+    lo, hi = 1e-4, ac * (1 - 1e-6)
+    if retrieval_temperature(cost, lo) <= T:
+        raise ValueError(f"T: got {T}, expected T below T_M(α = {lo:g}) = "
+                         f"{retrieval_temperature(cost, lo):.4g}")
+    return float(brentq(lambda a: retrieval_temperature(cost, a) - T, lo, hi, xtol=1e-5))
+
+
+def half_crossing(alphas: np.ndarray, retrieved: np.ndarray) -> tuple[float, float]:
+    """Load where the retrieval probability falls through 1/2, from binary outcomes.
+
+    Fits P(retrieved | α) = 1/(1 + exp((α − α_½)/w)) by maximum likelihood to every trial,
+    which uses all outcomes rather than interpolating a noisy per-load fraction.
+
+    Parameters
+    ----------
+    alphas : array, shape (K,)
+        Loads, increasing.
+    retrieved : array of bool, shape (K, S)
+        Outcomes of S trials per load.
+
+    Returns
+    -------
+    (alpha_half, width) : tuple of float
+        NaN for both when the outcomes do not bracket a crossing (all retrieved or none).
+    """
+    a = np.asarray(alphas, dtype=float)
+    y = np.asarray(retrieved, dtype=float)
+    if y.ndim != 2 or y.shape[0] != a.size:
+        raise ValueError(f"retrieved: got shape {y.shape}, expected ({a.size}, seeds)")
+    frac = y.mean(axis=1)
+    if frac.max() == 0.0 or frac.min() == 1.0:
+        return math.nan, math.nan
+    scale = float(a.max() - a.min()) or 1.0
+    aa = np.repeat(a, y.shape[1])
+    yy = y.ravel()
+
+    def nll(par: np.ndarray) -> float:
+        z = (aa - par[0]) / (scale * math.exp(par[1]))
+        # log(1 + e^z) evaluated stably; a weak prior keeps w finite for separable data
+        return float(np.sum(np.logaddexp(0.0, z) - (1 - yy) * z) + 0.5 * (par[1] + 3.0) ** 2 / 4.0)
+
+    # start at the interpolated crossing of the per-load fraction
+    k = int(np.argmax(frac < 0.5)) if np.any(frac < 0.5) else a.size - 1
+    start = a[k] if k == 0 else float(np.interp(0.5, [frac[k], frac[k - 1]], [a[k], a[k - 1]]))
+    res = minimize(nll, np.array([start, -3.0]), method="Nelder-Mead",
+                   options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 2000})
+    return float(res.x[0]), float(scale * math.exp(res.x[1]))
+
+
+def retrieval_boundary_vs_n(
+    sizes: Sequence[int],
+    temperatures: Sequence[float] = (0.0, 0.2),
+    ratios: Sequence[float] | np.ndarray = (0.9, 1.0, 1.1, 1.2, 1.3, 1.45),
+    *,
+    model: str = "classical",
+    n_seeds: int = 4,
+    n_sweeps: int = 60,
+    threshold: float = 0.75,
+    c: float = 1.0,
+    rng: RNGLike = None,
+    progress: Progress = None,
+) -> xr.Dataset:
+    """Finite-size study of the retrieval boundary: where retrieval stops, per N, against RS theory.
+
+    At each temperature the loads are α = ratio·α_RS(T), with α_RS(0) = α_c and α_RS(T) the load
+    where T_M(α) = T. For every (N, α) ``n_seeds`` trials of :func:`retrieval_point` give the
+    retrieved fraction (m > ``threshold``); :func:`half_crossing` gives α_½(N). The finite-N
+    boundary is extrapolated linearly in N^{-1/2}, α_½(N) = α_∞ + a N^{-1/2} (least squares over
+    the sizes), the slow approach seen at T = 0 where the finite-N boundary lies above α_c.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Network sizes N (>= 50), at least two for the extrapolation.
+    temperatures : sequence of float
+        Temperatures T >= 0 below T_M(α → 0).
+    ratios : sequence of float
+        Loads relative to α_RS(T), increasing, > 0.
+    model : {'classical', 'relativistic'}
+    n_seeds : int
+        Trials (fresh patterns and chain) per (T, N, α).
+    n_sweeps : int
+        Sweeps per trial. Above the boundary m slides away from the pattern over tens of sweeps,
+        so too few sweeps push α_½ up (at N = 2000, α = 0.165, T = 0: m ≈ 0.7 after 20 sweeps,
+        ≈ 0.35 after 80).
+    threshold : float
+        Retrieval criterion on m, in (0, 1).
+    c : float
+        Speed of light of the relativistic cost.
+    rng : Generator, int or None
+    progress : callable(done, total) or None
+
+    Returns
+    -------
+    Dataset with ``m`` (T, N, ratio, seed), ``fraction`` (T, N, ratio), ``alpha`` (T, ratio),
+    ``alpha_half`` and ``width`` (T, N), ``alpha_theory``, ``alpha_extrap``, ``slope`` (T).
+    """
+    ns = np.asarray([check_int(v, f"sizes[{i}]", low=50) for i, v in enumerate(sizes)], dtype=int)
+    if ns.size < 1 or len(set(ns.tolist())) != ns.size:
+        raise ValueError(f"sizes: got {list(sizes)!r}, expected distinct sizes N >= 50")
+    ns = np.sort(ns)
+    ts = np.asarray(temperatures, dtype=float)
+    if ts.ndim != 1 or ts.size < 1 or np.any(~np.isfinite(ts)) or np.any(ts < 0):
+        raise ValueError(f"temperatures: got {temperatures!r}, expected a 1-D array of T >= 0")
+    rs = _loads(ratios, "ratios")
+    if np.any(np.diff(rs) <= 0):
+        raise ValueError(f"ratios: got {ratios!r}, expected increasing values")
+    if model not in MODELS:
+        raise ValueError(f"model: got {model!r}, expected one of {', '.join(map(repr, MODELS))}")
+    seeds = check_int(n_seeds, "n_seeds", low=1)
+    sweeps = check_int(n_sweeps, "n_sweeps", low=2)
+    thr = check_scalar(threshold, "threshold", low=0.0, high=1.0, low_inclusive=False,
+                       high_inclusive=False)
+    c = check_scalar(c, "c", low=0.0, low_inclusive=False)
+    cost = model_costs(c)[model]
+    gen = as_generator(rng)
+    a_th = np.array([theory_alpha(cost, float(t)) for t in ts])
+    alpha = a_th[:, None] * rs[None, :]
+    # one independent stream per trial, drawn up front so results do not depend on the loop order
+    streams = gen.integers(0, 2**63 - 1, size=(ts.size, ns.size, rs.size, seeds))
+    m = np.zeros((ts.size, ns.size, rs.size, seeds))
+    total, done = m.size, 0
+    for it, t in enumerate(ts):
+        for i_n, n in enumerate(ns):
+            for ir in range(rs.size):
+                for s in range(seeds):
+                    m[it, i_n, ir, s] = retrieval_point(cost, int(n), float(alpha[it, ir]), float(t),
+                                                        sweeps, rng=int(streams[it, i_n, ir, s]))[0]
+                    done += 1
+                    if progress:
+                        progress(done, total)
+    retrieved = m > thr
+    half = np.full((ts.size, ns.size), np.nan)
+    width = np.full_like(half, np.nan)
+    for it in range(ts.size):
+        for i_n in range(ns.size):
+            half[it, i_n], width[it, i_n] = half_crossing(alpha[it], retrieved[it, i_n])
+    extrap = np.full(ts.size, np.nan)
+    slope = np.full(ts.size, np.nan)
+    x = ns.astype(float) ** -0.5
+    for it in range(ts.size):
+        ok = np.isfinite(half[it])
+        if ok.sum() >= 2:
+            slope[it], extrap[it] = np.polyfit(x[ok], half[it, ok], 1)
+    ds = xr.Dataset(
+        {"m": (("T", "N", "ratio", "seed"), m),
+         "fraction": (("T", "N", "ratio"), retrieved.mean(axis=-1)),
+         "alpha": (("T", "ratio"), alpha),
+         "alpha_half": (("T", "N"), half),
+         "width": (("T", "N"), width),
+         "alpha_theory": (("T",), a_th),
+         "alpha_extrap": (("T",), extrap),
+         "slope": (("T",), slope)},
+        coords={"T": ts, "N": ns, "ratio": rs, "seed": np.arange(seeds)},
+    )
+    annotate(ds, {"m": ("overlap with the initial pattern, second-half mean", "1"),
+                  "fraction": (f"fraction of trials with m > {thr:g}", "1"),
+                  "alpha": ("load P/N", "1"),
+                  "alpha_half": ("load where the retrieval probability is 1/2 (logistic fit)", "1"),
+                  "width": ("width of the logistic fit in α", "1"),
+                  "alpha_theory": ("RS boundary: α_c at T = 0, else T_M(α) = T", "1"),
+                  "alpha_extrap": ("α_½ extrapolated to N → ∞ (linear in N^-1/2)", "1"),
+                  "slope": ("coefficient a of α_½ = α_∞ + a N^-1/2", "1"),
+                  "T": ("temperature", "1"), "N": ("number of neurons", "1"),
+                  "ratio": ("load relative to the RS boundary α/α_RS(T)", "1")})
+    ds.attrs.update(model=model, extrapolation="alpha_half(N) = alpha_inf + a N^(-1/2)")
+    ds.attrs.update(provenance_attrs("highstorage_boundary_vs_n", {
+        "sizes": ns.tolist(), "temperatures": ts.tolist(), "ratios": rs.tolist(), "model": model,
+        "n_seeds": seeds, "n_sweeps": sweeps, "threshold": thr, "c": c}))
+    return ds

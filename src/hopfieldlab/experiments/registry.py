@@ -408,3 +408,34 @@ def _dam_retrieval(params: dict[str, Any], rng: np.random.Generator) -> dict[str
     ov = np.asarray(res.overlap)
     return {"success": float(np.mean(ov > params["threshold"])), "overlap": float(ov.mean()),
             "n_patterns": float(p)}
+
+
+@register(
+    "highstorage_mc",
+    params=(
+        Param("model", "str", REQUIRED, choices=("classical", "relativistic"), doc="overlap cost"),
+        Param("N", "int", REQUIRED, low=2, doc="number of neurons"),
+        Param("alpha", "float", REQUIRED, low=0.0, low_open=True,
+              doc="load: P = max(1, round(alpha N)) Rademacher patterns"),
+        Param("T", "float", REQUIRED, low=0.0, doc="temperature"),
+        Param("sweeps", "int", 20, low=2, doc="Monte Carlo sweeps"),
+        Param("c", "float", 1.0, low=0.0, low_open=True, doc="speed of light of the relativistic cost"),
+        Param("threshold", "float", 0.75, low=0.0, high=1.0,
+              doc="overlap m above which the run counts as retrieved"),
+    ),
+    outputs=(
+        Output("m", "overlap with the initial pattern (mean over the second half)"),
+        Output("m_final", "overlap with the initial pattern after the last sweep"),
+        Output("retrieved", "m > threshold (1) or not (0)"),
+    ),
+    plot_var="retrieved",
+)
+def _highstorage_mc(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """High storage P = alpha N: Monte Carlo from a stored pattern, fresh patterns per point."""
+    from ._common import model_costs
+    from .highstorage import retrieval_point
+
+    cost = model_costs(params["c"])[params["model"]]
+    m, m_final = retrieval_point(cost, params["N"], params["alpha"], params["T"], params["sweeps"],
+                                 rng=rng)
+    return {"m": m, "m_final": m_final, "retrieved": float(m > params["threshold"])}

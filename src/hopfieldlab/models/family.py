@@ -314,7 +314,7 @@ def pattern_stability(network: Network, indices: np.ndarray | None = None) -> Pa
     )
 
 
-def _double_factorial(k: int) -> int:
+def double_factorial(k: int) -> int:
     return math.prod(range(k, 0, -2)) if k > 0 else 1
 
 
@@ -343,7 +343,7 @@ def polynomial_bit_error(n: int, n_neurons: int, n_patterns: int) -> float:
     if p == 1:
         return 0.0
     signal = float(big_n) ** n - float(big_n - 2) ** n
-    noise = 2 * n * math.sqrt((p - 1) * _double_factorial(2 * n - 3) * float(big_n - 1) ** (n - 1))
+    noise = 2 * n * math.sqrt((p - 1) * double_factorial(2 * n - 3) * float(big_n - 1) ** (n - 1))
     return float(ndtr(-signal / noise))
 
 

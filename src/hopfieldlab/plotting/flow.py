@@ -97,20 +97,32 @@ def plot_moments(ds: xr.Dataset, ax: Any = None) -> Any:
 
 
 def plot_density_snapshots(ds: xr.Dataset, ax: Any = None) -> Any:
-    """Weighted samples (y_i, ρ(y_i)) of the recursion at each record, and the Gibbs density."""
+    """Weighted samples (u_i, ρ_u(u_i)) of the recursion at each record, and the Gibbs density.
+
+    Drawn in the geodesic coordinate u = Φ(y) where the recursion runs: the y-density
+    ρ_y = ρ_u·√g(y) carries the Jacobian √g, unbounded at the box faces, which amplifies the
+    entropic blur of the weights there into a spike (datasets without ``u`` fall back to y).
+    """
     import matplotlib
 
     fig, ax = new_axes(ax)
     cmap = matplotlib.colormaps["viridis"]
     nt = ds.time.size
+    in_u = "density_u" in ds
+    pts, dens = (ds.u, ds.density_u) if in_u else (ds.y, ds.density)
     for k in range(nt):
-        y = ds.y.isel(time=k).values
-        o = np.argsort(y)
-        ax.plot(y[o], ds.density.isel(time=k).values[o], color=cmap(k / max(1, nt - 1)), lw=1.1,
+        x = pts.isel(time=k).values
+        o = np.argsort(x)
+        ax.plot(x[o], dens.isel(time=k).values[o], color=cmap(k / max(1, nt - 1)), lw=1.1,
                 label=f"t = {float(ds.time[k]):.2g}")
-    ax.plot(ds.grid, ds.gibbs_pdf, color="k", ls="--", lw=1.3, label="Gibbs (t → ∞)")
-    ax.set_xlabel("output y")
-    ax.set_ylabel("density ρ(y, t)")
+    if in_u:
+        ax.plot(ds.u_grid, ds.gibbs_pdf_u, color="k", ls="--", lw=1.3, label="Gibbs (t → ∞)")
+        ax.set_xlabel("geodesic coordinate u = Φ(y)")
+        ax.set_ylabel("density ρ_u(u, t)")
+    else:
+        ax.plot(ds.grid, ds.gibbs_pdf, color="k", ls="--", lw=1.3, label="Gibbs (t → ∞)")
+        ax.set_xlabel("output y")
+        ax.set_ylabel("density ρ(y, t)")
     ax.legend(fontsize=7, frameon=False)
     ax.set_title("Density by the proximal recursion", fontsize=10)
     return fig

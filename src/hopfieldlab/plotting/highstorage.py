@@ -54,3 +54,29 @@ def plot_retrieval_grid(ds: xr.Dataset, model: str = "classical", ax: Any = None
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(f"{model}: retrieval from the pattern", fontsize=10)
     return fig
+
+
+def plot_boundary_vs_n(ds: xr.Dataset, ax: Any = None) -> Any:
+    """Finite-size retrieval boundary α_½(N) against N^{-1/2}, its linear fit and the RS value.
+
+    ``ds`` comes from :func:`hopfieldlab.experiments.highstorage.retrieval_boundary_vs_n`; the RS
+    boundary is drawn at N^{-1/2} = 0 (star), where the fit's intercept α_∞ should land.
+    """
+    fig, ax = new_axes(ax)
+    x = ds["N"].values.astype(float) ** -0.5
+    xs = np.linspace(0.0, x.max() * 1.05, 50)
+    for i, t in enumerate(ds["T"].values):
+        col = f"C{i}"
+        y = ds["alpha_half"].isel(T=i).values
+        ax.plot(x, y, "o", color=col, label=f"T = {t:g}: Monte Carlo α_½(N)")
+        a, b = float(ds["slope"].isel(T=i)), float(ds["alpha_extrap"].isel(T=i))
+        if np.isfinite(a) and np.isfinite(b):
+            ax.plot(xs, b + a * xs, "-", color=col, lw=1.0, label=f"fit, α_∞ = {b:.3f}")
+        ax.plot([0.0], [float(ds["alpha_theory"].isel(T=i))], "*", color=col, ms=10,
+                label=f"RS: {float(ds['alpha_theory'].isel(T=i)):.3f}")
+    ax.set_xlabel("N^(-1/2)")
+    ax.set_ylabel("load α where half the runs retrieve")
+    ax.set_xlim(0.0, None)
+    ax.legend(fontsize=7, frameon=False)
+    ax.set_title(f"{ds.attrs.get('model', '')}: finite-size retrieval boundary", fontsize=10)
+    return fig

@@ -18,6 +18,7 @@ PARTS = {
     "flow": ".flow",
     "capacity": ".capacity",
     "highstorage": ".highstorage",
+    "family": ".family",
 }
 
 
@@ -33,7 +34,7 @@ def build_report(out: str | Path = "report", *, size: str = "small", only: str |
         'small' runs in minutes on two cores; 'full' uses paper-scale sizes; 'tiny' is a smoke
         test (seconds) whose Monte Carlo numbers are too noisy to mean much.
     only : str, optional
-        Build a single part: 'relativistic', 'flow', 'capacity' or 'highstorage'.
+        Build a single part: 'relativistic', 'flow', 'capacity', 'highstorage' or 'family'.
     seed : int
         Root seed of all stochastic computations.
     show_progress : bool

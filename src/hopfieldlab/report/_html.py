@@ -11,13 +11,23 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Check:
-    """One row of a comparison table: a reference value against the value computed here."""
+    """One row of a comparison table: a reference value against the value computed here.
+
+    ``kind`` is the comparison: ``"within"`` (default) passes when |computed − reference| ≤
+    tolerance; ``"at_least"`` / ``"at_most"`` are one-sided thresholds (computed ≥ reference −
+    tolerance, computed ≤ reference + tolerance), e.g. a p-value against a test level.
+    """
 
     quantity: str
     reference: float
     computed: float
     tolerance: float
     source: str
+    kind: str = "within"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("within", "at_least", "at_most"):
+            raise ValueError(f"kind: got {self.kind!r}, expected 'within', 'at_least' or 'at_most'")
 
     @property
     def difference(self) -> float:
@@ -25,7 +35,20 @@ class Check:
 
     @property
     def ok(self) -> bool:
+        if self.kind == "at_least":
+            return self.computed >= self.reference - self.tolerance
+        if self.kind == "at_most":
+            return self.computed <= self.reference + self.tolerance
         return abs(self.difference) <= self.tolerance
+
+    @property
+    def tolerance_text(self) -> str:
+        """The tolerance column: the band, or the one-sided rule."""
+        if self.kind == "at_least":
+            return "≥ reference" if self.tolerance == 0 else f"≥ reference − {self.tolerance:.1e}"
+        if self.kind == "at_most":
+            return "≤ reference" if self.tolerance == 0 else f"≤ reference + {self.tolerance:.1e}"
+        return f"{self.tolerance:.1e}"
 
 
 @dataclass
@@ -71,7 +94,7 @@ def checks_table(checks: list[Check]) -> str:
     for c in checks:
         verdict = '<td class="ok">yes</td>' if c.ok else '<td class="bad">no</td>'
         rows.append(f"<tr><td>{html.escape(c.quantity)}</td><td>{_fmt(c.reference)}</td>"
-                    f"<td>{_fmt(c.computed)}</td><td>{c.difference:+.2e}</td><td>{c.tolerance:.1e}</td>"
+                    f"<td>{_fmt(c.computed)}</td><td>{c.difference:+.2e}</td><td>{html.escape(c.tolerance_text)}</td>"
                     f"{verdict}<td>{html.escape(c.source)}</td></tr>")
     return f'<table class="checks">{head}{"".join(rows)}</table>'
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -87,9 +88,10 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     sec.figures.append(("flow_gibbs", (f"1-neuron double well (W = 8, b = −4, logistic), T = 0.5: "
                         f"{cfg['gibbs_samples']} SDE samples at t = {cfg['gibbs_t']} vs exp(−E/T)/Z")))
     pval = float(ds3.p_value.isel(neuron=0))
-    # pass/fail at level α = 1e-3 written as a check on min(p, α)
-    sec.checks.append(Check("Gibbs χ² p-value (pass if ≥ 1e-3)", 1e-3, min(pval, 1e-3), 0.0,
-                            f"χ² = {float(ds3.chi2.isel(neuron=0)):.1f}, p = {pval:.3g}; false-failure rate 0.1%"))
+    # a goodness-of-fit test at level α = 1e-3: the row passes when p ≥ α (one-sided threshold)
+    sec.checks.append(Check("Gibbs χ² p-value ≥ 1e-3", 1e-3, pval, 0.0,
+                            f"χ² = {float(ds3.chi2.isel(neuron=0)):.1f}; test level α = 1e-3, "
+                            "false-failure rate 0.1%", kind="at_least"))
     sec.checks.append(Check("⟨y⟩ SDE vs Gibbs", float(ds3.mean_gibbs.isel(neuron=0)),
                             float(ds3.mean_sde.isel(neuron=0)),
                             4 * 0.32 / np.sqrt(cfg["gibbs_samples"]), "4 standard errors"))
@@ -112,9 +114,21 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                                 float(ds4.mu.sel(source="proximal")[k]), 4 * float(se[k]) + 0.02,
                                 "closed form μ₀e^{−t}; tol 4 s.e."))
         v_ex = float(ds4.variance.sel(source="exact")[k])
+        # Tolerance = 4 s.e. of an N-point variance + the entropic blur allowance ε:
+        # * the weights live on the Euler–Maruyama cloud and inherit its sampling error (over 12
+        #   seeds at t = 0.25 the proximal variance has s.d. 0.032, the cloud's formula 0.030):
+        #   for a Gaussian, Var(s²) = 2σ⁴/(N − 1), so s.e. = σ²√(2/(N − 1)); seed 2018's cloud
+        #   sits +3 s.e. high at t = 0.25 (0.506 vs 0.418), which the old 25% band could not hold;
+        # * the kernel Γ = exp(−C/2ε) is a Gaussian of variance ε; one step with flat z widens a
+        #   Gaussian of variance s by 2ε²/(s + 2ε) (ρ²/(Γ∗ρ) then Γ∗), and the z-factor pulls it
+        #   back, so the accumulated excess is a positive fraction of ε: measured proximal − cloud
+        #   variance +0.024 ± 0.002 (12 seeds, t = 0.25) and +0.008…+0.054 up to t = 2 (4 seeds),
+        #   shrinking with ε at early times (0.026, 0.008, 0.004, 0.001 for ε = 0.05…0.005).
+        eps_ou = float(json.loads(ds4.attrs["parameters"])["eps"])
+        tol_v = 4.0 * v_ex * np.sqrt(2.0 / (cfg["ou_n"] - 1)) + eps_ou
         sec.checks.append(Check(f"OU variance at t = {tk:.2f}", v_ex,
-                                float(ds4.variance.sel(source="proximal")[k]), 0.25 * v_ex,
-                                "closed form; tol 25% (N-particle noise)"))
+                                float(ds4.variance.sel(source="proximal")[k]), tol_v,
+                                "closed form; tol 4 s.e. of an N-point variance + ε (entropic blur)"))
     fe = ds4.free_energy.sel(source="proximal").values
     sec.checks.append(Check("OU free energy decreases along the recursion", 1.0,
                             float(np.all(np.diff(fe) < 0)), 0.0, "JKO: F(ρ_k) ≤ F(ρ_{k−1})"))
@@ -131,7 +145,9 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
         progress=cb("proximal recursion (network)")))
     save_figure(fig.plot_density_snapshots(ds5), figs, "flow_density")
     sec.figures.append(("flow_density", ("Density of the 1-neuron diffusion machine (T = 1) by the "
-                        "proximal recursion, approaching the Gibbs law")))
+                        "proximal recursion, approaching the Gibbs law; drawn in the geodesic "
+                        "coordinate u = Φ(y) = 2 arcsin √y where the recursion runs (in y the "
+                        "Jacobian 1/√(y(1−y)) blows the weights up at the box faces)")))
     save_figure(fig.plot_moments(ds5), figs, "flow_hnn_moments")
     sec.figures.append(("flow_hnn_moments", "Moments: proximal recursion vs SDE ensemble vs Gibbs"))
     save_figure(fig.plot_free_energy(ds5), figs, "flow_free_energy")
