@@ -9,7 +9,10 @@ Printed per batch size B: time (best of ``--repeat``), throughput in patterns·q
 ratio to NumPy, the fraction of the measured copy bandwidth (pattern bytes read once / time;
 the roofline for few queries), the fraction of the measured sgemm peak (the 4·P·N·B flops of the
 two products / time; the roofline for many queries), and the peak of traced allocations beyond
-the inputs (tracemalloc sees NumPy's buffers). A last block shows that the streamed memory does
+the inputs (tracemalloc sees NumPy's buffers; torch's CPU allocations are not traced, so the
+torch row shows only its NumPy-side buffers). When torch is importable, a 'torch <device>' row
+runs the same streamed algorithm with ``backend='torch'`` (CUDA when available; ``--device``).
+A last block shows that the streamed memory does
 not grow with P while NumPy's does.
 
 Run:  python benchmarks/bench_retrieval.py [--P 1000000] [--N 64] [--repeat 5]
@@ -18,6 +21,7 @@ Run:  python benchmarks/bench_retrieval.py [--P 1000000] [--N 64] [--repeat 5]
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 import tracemalloc
 
@@ -78,12 +82,25 @@ def main() -> None:
     ap.add_argument("--lam", type=float, default=2.0 / 8.0)  # λ|s| = O(N·λ/8): a soft, non-trivial softmax
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--batches", type=int, nargs="+", default=[1, 16, 256])
+    ap.add_argument("--device", default=None, help="torch device (default: cuda if available)")
     args = ap.parse_args()
+    has_torch = importlib.util.find_spec("torch") is not None
+    dev_name = None
+    if has_torch:
+        from hopfieldlab.models._lse_torch import resolve_device
+
+        dev_name = str(resolve_device(args.device))
     rng = np.random.default_rng(1)
     xi = rng.standard_normal((args.P, args.N), dtype=np.float32)
     bw = copy_bandwidth(xi, args.repeat)
     peak = gemm_peak(args.repeat)
     print(f"P = {args.P:,}, N = {args.N}, float32, λ = {args.lam}; numba threads = {numba.get_num_threads()}")
+    if has_torch:
+        import torch
+
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} intra-op threads, device {dev_name}")
+    else:
+        print("torch not installed: no torch row")
     print(f"measured read bandwidth {bw / 1e9:.1f} GB/s, sgemm peak {peak / 1e9:.1f} GFLOP/s\n")
     head = (f"{'B':>4} {'method':>14} {'time [s]':>9} {'pat·q/s':>10} {'vs NumPy':>9} "
             f"{'% bandwidth':>11} {'% gemm':>7} {'peak mem [MB]':>13}")
@@ -94,6 +111,9 @@ def main() -> None:
                 "stream fused": lambda: softmax_update(xi, x, args.lam, kernel="fused"),
                 "stream blas": lambda: softmax_update(xi, x, args.lam, kernel="blas"),
                 "stream auto": lambda: softmax_update(xi, x, args.lam)}
+        if has_torch:
+            runs[f"torch {dev_name}"] = lambda: softmax_update(xi, x, args.lam, backend="torch",
+                                                               device=dev_name)
         ref = runs["numpy"]()
         t_np = None
         for name, fn in runs.items():

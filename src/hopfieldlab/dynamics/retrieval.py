@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from ..models.lse import (
 )
 from ..patterns.bank import PatternBank
 
-__all__ = ["RetrievalResult", "softmax_update", "retrieve", "target_weight"]
+__all__ = ["RetrievalResult", "retrieve", "softmax_update", "target_weight"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,9 +67,10 @@ def _resolve_normalize(patterns: PatternSource, normalize: bool | None) -> bool:
 
 def _step(
     patterns: PatternSource, q: np.ndarray, lam: float, chunk: int | None, norm: bool,
-    kernel: str | None = None,
+    kernel: str | None = None, backend: str = "numpy", device: Any = None,
 ) -> np.ndarray:
-    new = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=True, kernel=kernel).mean
+    new = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=True, kernel=kernel,
+                        backend=backend, device=device).mean
     if norm:
         r = np.linalg.norm(new, axis=1, keepdims=True)
         new = new * (np.sqrt(q.shape[1]) / np.where(r > 0, r, 1.0))
@@ -83,6 +85,8 @@ def softmax_update(
     normalize: bool | None = None,
     chunk: int | None = None,
     kernel: str | None = None,
+    backend: str = "numpy",
+    device: Any = None,
 ) -> np.ndarray:
     """One softmax update x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x), for one query or a batch.
 
@@ -101,6 +105,11 @@ def softmax_update(
         Patterns per chunk (>= 1); None: the whole array, or the bank's blocks.
     kernel : {'fused', 'blas'}, optional
         Streaming kernel (see :func:`hopfieldlab.models.lse.softmax_stats`); None: by batch size.
+    backend : {'numpy', 'torch'}
+        Array backend of the streamed sum (see :func:`hopfieldlab.models.lse.softmax_stats`);
+        'torch' needs PyTorch and runs on ``device``.
+    device : None, str or torch.device
+        Torch device for backend='torch' (None: CUDA when available, else the CPU).
 
     Returns
     -------
@@ -108,7 +117,8 @@ def softmax_update(
     """
     lam = check_lam(lam)
     q = _as_queries(x, _n_neurons(patterns))
-    out = _step(patterns, q, lam, chunk, _resolve_normalize(patterns, normalize), kernel)
+    out = _step(patterns, q, lam, chunk, _resolve_normalize(patterns, normalize), kernel,
+                backend, device)
     return out[0] if np.ndim(x) == 1 else out
 
 
@@ -133,6 +143,8 @@ def retrieve(
     max_iter: int = 100,
     tol: float | None = None,
     chunk: int | None = None,
+    backend: str = "numpy",
+    device: Any = None,
 ) -> RetrievalResult:
     """Iterate the softmax update to a fixed point, per query, with a convergence status.
 
@@ -159,6 +171,11 @@ def retrieve(
         the computation runs in float32 (float32 patterns and queries).
     chunk : int, optional
         Patterns per chunk.
+    backend : {'numpy', 'torch'}
+        Array backend of the streamed sum (see :func:`hopfieldlab.models.lse.softmax_stats`);
+        'torch' needs PyTorch and runs on ``device``.
+    device : None, str or torch.device
+        Torch device for backend='torch' (None: CUDA when available, else the CPU).
 
     Returns
     -------
@@ -177,7 +194,7 @@ def retrieve(
     active = np.ones(b, dtype=bool)
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        new = _step(patterns, q[active], lam, chunk, norm)
+        new = _step(patterns, q[active], lam, chunk, norm, None, backend, device)
         change = np.linalg.norm(new - q[active], axis=1) / math.sqrt(n)
         q[active] = new
         active[np.flatnonzero(active)[change <= tol]] = False
@@ -203,6 +220,8 @@ def target_weight(
     target: int | np.ndarray,
     *,
     chunk: int | None = None,
+    backend: str = "numpy",
+    device: Any = None,
 ) -> np.ndarray | float:
     """Softmax weight exp(λ ξ^t·x) / Σ_μ exp(λ ξ^μ·x) of the target pattern(s).
 
@@ -219,10 +238,16 @@ def target_weight(
         Pattern index, one for all queries or one per query.
     chunk : int, optional
         Patterns per chunk.
+    backend : {'numpy', 'torch'}
+        Array backend of the streamed sum (see :func:`hopfieldlab.models.lse.softmax_stats`);
+        'torch' needs PyTorch and runs on ``device``.
+    device : None, str or torch.device
+        Torch device for backend='torch' (None: CUDA when available, else the CPU).
     """
     lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
     q = _as_queries(x, _n_neurons(patterns)).astype(np.float64)
     rows = _target_rows(patterns, target, q.shape[0])
-    logz = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=False).log_partition
+    logz = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=False, backend=backend,
+                         device=device).log_partition
     w = np.exp(np.minimum(lam * np.einsum("bi,bi->b", rows, q) - logz, 0.0))
     return float(w[0]) if np.ndim(x) == 1 else w

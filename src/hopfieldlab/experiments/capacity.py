@@ -17,6 +17,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -25,20 +26,28 @@ from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_choice, check_int, check_scalar
 from ..dynamics.retrieval import retrieve, target_weight
-from ..io import annotate, provenance_attrs
+from ..io import annotate, cached_dataset, provenance_attrs
 from ..patterns.bank import PatternBank, noisy_cue
-from ..theory.dense import alpha_1, alpha_c, lambda_star, rho_min
+from ..theory.dense import (
+    alpha_1,
+    alpha_c,
+    attention_log_capacity,
+    attention_threshold,
+    lambda_star,
+    rho_min,
+)
 
 __all__ = [
-    "phase_diagram",
-    "condensation_line",
-    "basin_theory",
-    "retrieval_vs_alpha",
-    "crossing_estimate",
-    "basin_curves",
-    "retrieval_point",
-    "RetrievalPoint",
     "CRITERION",
+    "RetrievalPoint",
+    "attention_regime",
+    "basin_curves",
+    "basin_theory",
+    "condensation_line",
+    "crossing_estimate",
+    "phase_diagram",
+    "retrieval_point",
+    "retrieval_vs_alpha",
 ]
 
 Progress = Callable[[int, int], None] | None
@@ -89,6 +98,40 @@ def condensation_line(alphas: Sequence[float] | np.ndarray,
     annotate(ds, {"lambda_star": ("Gaussian condensation line λ_*(α, ρ): retrieval iff λ > λ_*", "1"),
                 "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1")})
     ds.attrs.update(provenance_attrs("capacity_condensation_line", dict(alphas=a.tolist(), rhos=r.tolist())))
+    return ds
+
+
+def attention_regime(betas: Sequence[float] | np.ndarray,
+                     n_values: Sequence[int] = (16, 64, 256, 1024, 4096),
+                     ensembles: Sequence[str] = ENSEMBLES, rho: float = 1.0) -> xr.Dataset:
+    """Scaled dot-product regime λ = β/√N: load thresholds on the scale log P = a√N.
+
+    ``a_1`` is the exact REM threshold at finite N, √N·α₁(β/√N, ρ), per ensemble; ``a_closed``
+    is the closed form βρ − β²/(2√N) (:func:`hopfieldlab.theory.dense.attention_log_capacity`
+    over √N); ``a_limit`` = βρ is where every ensemble's curve goes as N → ∞ (a₁ = a_c).
+
+    Returns
+    -------
+    Dataset with ``a_1`` (ensemble, N, beta), ``a_closed`` (N, beta) and ``a_limit`` (beta).
+    """
+    b = _grid(betas, "betas", low_inclusive=False)
+    ns = np.array([check_int(int(v), "n_values", low=1) for v in np.atleast_1d(n_values)])
+    ens = [check_choice(e, "ensembles", ("gaussian", "spherical", "binary")) for e in ensembles]
+    a1 = np.array([[[math.sqrt(n) * alpha_1(float(x) / math.sqrt(n), e, rho) for x in b]
+                    for n in ns] for e in ens])
+    closed = np.array([[attention_log_capacity(float(x), int(n), rho) / math.sqrt(n) for x in b]
+                       for n in ns])
+    limit = np.array([attention_threshold(float(x), rho) for x in b])
+    ds = xr.Dataset({"a_1": (("ensemble", "N", "beta"), a1), "a_closed": (("N", "beta"), closed),
+                     "a_limit": (("beta",), limit)},
+                    coords={"ensemble": ens, "N": ns, "beta": b})
+    annotate(ds, {"a_1": ("finite-N threshold √N·α₁(β/√N, ρ) = log P_max/√N", "nats per √neuron"),
+                  "a_closed": ("closed form βρ − β²/(2√N)", "nats per √neuron"),
+                  "a_limit": ("N → ∞ threshold a₁ = a_c = βρ", "nats per √neuron"),
+                  "beta": ("attention inverse temperature β (λ = β/√N)", "1"),
+                  "N": ("number of neurons N", "1")})
+    ds.attrs.update(provenance_attrs("capacity_attention_regime", dict(
+        betas=b.tolist(), n_values=ns.tolist(), ensembles=ens, rho=float(rho))))
     return ds
 
 
@@ -196,8 +239,16 @@ def retrieval_vs_alpha(
     n_banks: int = 4,
     rng: RNGLike = None,
     progress: Progress = None,
+    cache: str | Path | None = None,
 ) -> xr.Dataset:
     """Finite-N retrieval probability of a typical pattern vs α, for several N and initial overlaps.
+
+    Interrupt/resume: every (ρ, N, α) point draws its own seed from ``rng`` up front, and with
+    ``cache`` (a folder) each finished point is stored through
+    :func:`hopfieldlab.io.cached_dataset`; a rerun with the same seed and arguments loads the
+    finished points and computes only the rest, so an interruption (KeyboardInterrupt, or an
+    exception raised from ``progress``) loses only the point in progress. Resuming needs a
+    seed: with ``rng=None`` the point seeds differ between runs and nothing is reused.
 
     α runs over ``alpha_over_alpha1`` × α₁(λ, ρ=1); P = round(e^{αN}). Each point uses
     ``n_trials`` targets spread over ``n_banks`` independent pattern banks (one streamed, batched
@@ -226,11 +277,13 @@ def retrieval_vs_alpha(
     p_hat = np.zeros(shape)
     n_pat = np.zeros(shape, dtype=np.int64)
     total, done = int(np.prod(shape)), 0
+    seeds = gen.integers(0, 2**63 - 1, size=shape)  # one stream per point: resumable
     for i, rho in enumerate(rs):
         for j, n in enumerate(ns):
             for k, a in enumerate(alphas):
                 p = _n_patterns(float(a), n)
-                ok = _trial_success(ens, n, p, lam, float(rho), trials, banks, gen)
+                args = (ens, n, p, lam, float(rho), trials, banks, int(seeds[i, j, k]))
+                ok = _point_success(args, cache)
                 p_hat[i, j, k], n_pat[i, j, k] = ok.mean(), p
                 done += 1
                 if progress:
@@ -253,6 +306,20 @@ def retrieval_vs_alpha(
         alpha_over_alpha1=ratios.tolist(), n_values=ns, lam=lam, ensemble=ens, rhos=rs.tolist(),
         n_trials=trials, n_banks=banks)))
     return ds
+
+
+def _point_success(args: tuple, cache: str | Path | None) -> np.ndarray:
+    """Success flags of one (ensemble, N, P, λ, ρ, trials, banks, seed) point, cached if asked."""
+    def compute() -> xr.Dataset:
+        *head, seed = args
+        ok = _trial_success(*head, np.random.default_rng(seed))
+        return xr.Dataset({"ok": (("trial",), np.asarray(ok, dtype=bool))})
+
+    if cache is None:
+        return compute().ok.values
+    keys = ("ensemble", "n", "p", "lam", "rho", "trials", "banks", "seed")
+    ds, _ = cached_dataset(cache, "capacity_point", dict(zip(keys, args)), compute)
+    return np.asarray(ds.ok.values, dtype=bool)
 
 
 def _half_crossing(alphas: np.ndarray, p: np.ndarray) -> float:

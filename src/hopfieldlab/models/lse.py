@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .._validation import _fmt, check_choice, check_scalar
 from ..patterns.bank import PatternBank, iter_chunks
 from . import _lse_kernels as _k
+from . import _lse_torch as _kt
 
-__all__ = ["SoftmaxStats", "check_lam", "softmax_stats", "log_partition", "lse_energy"]
+__all__ = ["SoftmaxStats", "check_lam", "log_partition", "lse_energy", "softmax_stats"]
 
 PatternSource = np.ndarray | PatternBank
 
@@ -88,6 +90,8 @@ def softmax_stats(
     with_mean: bool = True,
     kernel: str | None = None,
     threads: int | None = None,
+    backend: str = "numpy",
+    device: Any = None,
 ) -> SoftmaxStats:
     """Stream the softmax over patterns with a running log-sum-exp.
 
@@ -115,10 +119,23 @@ def softmax_stats(
     threads : int, optional
         Worker threads of the 'blas' kernel (None: numba's thread count). The 'fused' kernel
         uses numba's threads (``numba.set_num_threads``).
+    backend : {'numpy', 'torch'}
+        'numpy': the compiled kernels above. 'torch': the same streamed algorithm on PyTorch
+        tensors (:mod:`hopfieldlab.models._lse_torch`), each chunk moved to ``device`` in turn;
+        needs torch (ImportError with an install hint otherwise). ``kernel``/``threads`` apply
+        to 'numpy' only; torch uses its own intra-op threads.
+    device : None, str or torch.device
+        Torch device (backend='torch' only). None/'auto': CUDA when available, else the CPU;
+        'cuda' without CUDA falls back to the CPU with a RuntimeWarning.
     """
+    check_choice(backend, "backend", ("numpy", "torch"))
+    _kt.check_backend_device(backend, device)
     dt = _compute_dtype(patterns, x)
     q = np.ascontiguousarray(x, dtype=dt)
     b, n = q.shape
+    if backend == "torch":
+        run, best = _kt.torch_state(patterns, q, lam, with_mean=with_mean, chunk=chunk, device=device)
+        return _finish(run, best, lam, dt, b)
     kern = check_choice(kernel or _k.default_kernel(b), "kernel", ("fused", "blas"))
     inf_lam = math.isinf(lam)
     run: _k.PartialState | None = None
@@ -133,7 +150,12 @@ def softmax_stats(
             won = part.m > (run.m if run is not None else -np.inf)
             best[won] = xi[part.arg[won] - start]
         run = part if run is None else _k.merge_states([run, part], lam)
-    if inf_lam:
+    return _finish(run, best, lam, dt, b)
+
+
+def _finish(run: _k.PartialState, best: np.ndarray | None, lam: float, dt: np.dtype,
+            b: int) -> SoftmaxStats:
+    if math.isinf(lam):
         logz = np.full(b, np.inf)
         mean = best
     else:

@@ -1,5 +1,6 @@
 """Figures drawn from the experiments' Datasets (matplotlib; nothing here computes physics)."""
 
+from .capacity import plot_attention_regime as plot_attention_regime
 from .capacity import plot_basins as plot_basins
 from .capacity import plot_capacity_phase_diagram as plot_capacity_phase_diagram
 from .capacity import plot_crossing_extrapolation as plot_crossing_extrapolation
@@ -17,6 +18,7 @@ from .relativistic import plot_spurious_escape as plot_spurious_escape
 from .sweep import plot_sweep as plot_sweep
 
 __all__ = [
+    "plot_attention_regime",
     "plot_boundary_vs_n",
     "plot_exponential_capacity",
     "plot_polynomial_scaling",

@@ -86,3 +86,19 @@ def plot_basins(ds: xr.Dataset, ax: Any = None) -> Any:
                  f"λ = {ds.attrs.get('lam', '')}; dashed: theory ρ_min", fontsize=9)
     ax.legend(fontsize=7, frameon=False)
     return fig
+
+
+def plot_attention_regime(ds: xr.Dataset, ensemble: str = "spherical", ax: Any = None) -> Any:
+    """log P_max/√N vs β at λ = β/√N for each N (solid), the closed form (dotted) and βρ (black)."""
+    fig, ax = new_axes(ax)
+    beta = ds.beta.values
+    for i, n in enumerate(ds.N.values):
+        c = N_COLORS[min(i, len(N_COLORS) - 1)]
+        ax.plot(beta, ds.a_1.sel(ensemble=ensemble, N=n).values, color=c, lw=1.5, label=f"N = {n}")
+        ax.plot(beta, ds.a_closed.sel(N=n).values, color=c, lw=0.8, ls=":")
+    ax.plot(beta, ds.a_limit.values, color="k", lw=1.2, ls="--", label="N → ∞: a₁ = a_c = βρ")
+    ax.set_xlabel("attention inverse temperature β  (λ = β/√N)")
+    ax.set_ylabel("load a = log(P)/√N")
+    ax.set_title(f"scaled dot-product regime, {ensemble} patterns", fontsize=9)
+    ax.legend(fontsize=7, frameon=False)
+    return fig

@@ -12,12 +12,13 @@ import numpy as np
 from ..experiments import capacity as exp
 from ..io import cached_dataset
 from ..plotting.capacity import (
+    plot_attention_regime,
     plot_basins,
     plot_capacity_phase_diagram,
     plot_crossing_extrapolation,
     plot_retrieval_curves,
 )
-from ..theory.dense import alpha_1, alpha_c, lambda_star
+from ..theory.dense import alpha_1, alpha_c, attention_log_capacity, lambda_star
 from ._html import Check, Section, provenance_line, save_figure
 
 SIZES = {
@@ -86,7 +87,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
               trials=cfg["trials"], seed=seed)
     ds1, c1 = cached_dataset(cache, "capacity_retrieval_vs_alpha", p1, lambda: exp.retrieval_vs_alpha(
         p1["ratios"], p1["N"], lam=LAM, ensemble="spherical", rhos=p1["rhos"], n_trials=p1["trials"],
-        rng=seed, progress=cb("finite-N retrieval")))
+        rng=seed, progress=cb("finite-N retrieval"), cache=Path(cache) / "capacity_points"))
     dt1 = time.perf_counter() - t0
     for rho in cfg["rhos"]:
         stem = f"cap_retrieval_rho{int(round(100 * rho))}"
@@ -138,4 +139,23 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                                 0.1, "theory ρ_min = Φ/λ vs one-step simulation"))
     sec.provenance.append(provenance_line(ds2, f"hopfieldlab capacity --ensemble spherical --lam {BASIN_LAM} --basin "
                                      f"--alpha {p2['alphas'][1]} --json", dt2, c2))
+
+    # scaled dot-product regime λ = β/√N (theory only: seconds)
+    t0 = time.perf_counter()
+    p3 = {"betas": np.linspace(0.1, 3.0, 30).tolist(), "N": [16, 64, 256, 1024, 10**6]}
+    betas = np.asarray(p3["betas"])
+    ds3, c3 = cached_dataset(cache, "capacity_attention_regime", p3,
+                             lambda: exp.attention_regime(p3["betas"], n_values=p3["N"]))
+    save_figure(plot_attention_regime(ds3), figs, "cap_attention")
+    sec.figures.append(("cap_attention", ("Scaled dot-product regime λ = β/√N, spherical patterns: "
+                                          "log P_max/√N against β for growing N (solid: exact REM threshold; "
+                                          "dotted: βρ − β²/(2√N)), approaching a₁ = a_c = βρ (dashed)")))
+    big = ds3.a_1.sel(N=10**6, beta=betas[-1], method="nearest")
+    for ens in ds3.ensemble.values:
+        sec.checks.append(Check(f"{ens} a₁(β = {betas[-1]:g}), N = 10⁶ (attention scaling)", float(betas[-1]),
+                                float(big.sel(ensemble=ens)), 1e-2, "limit a₁ = a_c = βρ (finite-N shift β²/(2√N))"))
+    sec.checks.append(Check("Gaussian N·α₁(β/√N), β = 1, N = 64", attention_log_capacity(1.0, 64),
+                            64 * alpha_1(1.0 / 8.0, "gaussian"), 1e-12, "closed form βρ√N − β²/2"))
+    sec.provenance.append(provenance_line(ds3, "(theory) hopfieldlab.experiments.capacity.attention_regime",
+                                          time.perf_counter() - t0, c3))
     return sec

@@ -48,10 +48,13 @@ __all__ = [
 from . import dense as dense  # noqa: E402
 from .dense import RootResult as RootResult  # noqa: E402
 from .dense import alpha_1 as alpha_1  # noqa: E402
+from .dense import attention_log_capacity as attention_log_capacity  # noqa: E402
+from .dense import attention_threshold as attention_threshold  # noqa: E402
 from .dense import alpha_c as alpha_c  # noqa: E402
 from .dense import rho_min as rho_min  # noqa: E402
 
-__all__ += ["dense", "RootResult", "alpha_1", "alpha_c", "rho_min"]
+__all__ += ["dense", "RootResult", "alpha_1", "alpha_c", "rho_min", "attention_log_capacity",
+            "attention_threshold"]
 
 from . import highstorage as highstorage  # noqa: E402
 

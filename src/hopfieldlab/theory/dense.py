@@ -28,21 +28,23 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from .._validation import check_choice, check_scalar
+from .._validation import check_choice, check_int, check_scalar
 from ..models.lse import check_lam
 
 __all__ = [
     "RootResult",
-    "overlap_rate",
-    "tilted_overlap",
-    "max_overlap",
-    "rem_free_entropy",
     "alpha_1",
     "alpha_c",
-    "rho_min",
-    "lambda_star",
-    "lambda_1",
+    "attention_log_capacity",
+    "attention_threshold",
     "gaussian_alpha_c_crossover",
+    "lambda_1",
+    "lambda_star",
+    "max_overlap",
+    "overlap_rate",
+    "rem_free_entropy",
+    "rho_min",
+    "tilted_overlap",
 ]
 
 ENSEMBLES = ("gaussian", "spherical", "binary")
@@ -288,7 +290,7 @@ def lambda_1(alpha: float, ensemble: str = "spherical", *, lam_max: float = 1e12
     lam_max = check_scalar(lam_max, "lam_max", low=0.0, low_inclusive=False)
     if ens == "gaussian" and alpha < 0.5:  # closed form: the inverse of λ − λ²/2
         return RootResult(lambda_star(alpha), True, 0, "closed form 1 − √(1 − 2α)")
-    f = lambda lam: alpha_1(lam, ens) - alpha  # noqa: E731
+    f = lambda lam: alpha_1(lam, ens) - alpha
     if f(lam_max) <= 0:
         return RootResult(math.nan, False, 0, f"alpha_1 < alpha={alpha} up to lam_max={lam_max:g}")
     root, res = optimize.brentq(f, 1e-300, lam_max, xtol=1e-14, rtol=1e-13,
@@ -298,7 +300,54 @@ def lambda_1(alpha: float, ensemble: str = "spherical", *, lam_max: float = 1e12
 
 def gaussian_alpha_c_crossover() -> RootResult:
     """λ_x (≈ 0.70) where the Gaussian norm-fluctuation branch of α_c meets log(2)/4."""
-    f = lambda lam: -((lam - 0.5 * lam * lam) * special.lambertw(  # noqa: E731
+    f = lambda lam: -((lam - 0.5 * lam * lam) * special.lambertw(
         -((1 - lam) ** 2) / math.e, 0).real / (1 - lam) ** 2) - LOG2 / 4.0
     root, res = optimize.brentq(f, 0.3, 0.99, xtol=1e-14, full_output=True, disp=False)
     return RootResult(float(root), bool(res.converged), int(res.iterations), str(res.flag))
+
+
+def attention_threshold(beta: float, rho: float = 1.0) -> float:
+    """Load threshold a₁ = a_c = βρ of the scaled dot-product (attention) regime, N → ∞.
+
+    Attention scaling: λ = β/√N, so the softmax is softmax(β ξ·x/√N) as in a transformer, and
+    the load is counted on the scale log P = a√N (α = a/√N → 0). The signal is βρ√N; the REM
+    of the other patterns is never condensed and log Z_rest = a√N + β²/2 + o(1). A typical
+    pattern is retrieved iff a < βρ; norm fluctuations (O(N^{-1/4}) among e^{a√N} patterns)
+    and coinciding pairs (O(2^{-N/2})) are subleading, so the all-pattern threshold is the
+    same: a_c = a₁ = βρ, for Gaussian and spherical patterns alike.
+
+    Parameters
+    ----------
+    beta : float
+        Attention inverse temperature β > 0 (λ = β/√N).
+    rho : float
+        Initial overlap ρ in (0, 1].
+
+    Returns
+    -------
+    float
+        βρ, the limit of log P_max/√N.
+    """
+    beta = check_scalar(beta, "beta", low=0.0, low_inclusive=False)
+    return beta * _rho(rho)
+
+
+def attention_log_capacity(beta: float, n_neurons: int, rho: float = 1.0) -> float:
+    """Largest log P for one-step retrieval of a typical pattern at λ = β/√N, N finite.
+
+    log P_max = βρ√N − β²/2: the signal λρN = βρ√N against log Z_rest = log P + β²/2. This is
+    N·α₁(β/√N, ρ) of the Gaussian-field REM exactly (for β <= ρ√N), and the spherical and
+    binary thresholds agree with it up to O(β⁴/N) (their α₁ = λ − λ²/2 + O(λ⁴)).
+
+    Parameters
+    ----------
+    beta : float
+        Attention inverse temperature β > 0.
+    n_neurons : int
+        N >= 1.
+    rho : float
+        Initial overlap ρ in (0, 1].
+    """
+    n = check_int(n_neurons, "n_neurons", low=1)
+    a = attention_threshold(beta, rho)
+    return a * math.sqrt(n) - 0.5 * float(beta) ** 2
