@@ -23,11 +23,15 @@ within ~1e-6 of float64); the row shift keeps every entry in float32 range.
 
 For the Hopfield diffusion machine (:func:`hopfield_proximal`) the canonical coordinates are the
 geodesic ones, u = Φ(y): the cost ‖u − u'‖² is the squared geodesic distance of the activation's
-metric, ψ = V = E + (T/2)Σ log g and β = 1/T (spec §4.8, recipe A).
+metric, ψ = V = E + (T/2)Σ log g and β = 1/T (spec §4.8, recipe A). With ``cost="euclidean"``
+the recursion instead runs in the outputs y with cost ‖y − y'‖² and ψ = E: the standard JKO
+scheme of the Euclidean-Wasserstein flow ∂ρ/∂t = ∇·(ρ∇E) + TΔρ, which shares the free energy
+and the Gibbs stationary law with the diffusion machine but not its transient.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +47,7 @@ from .flow import HopfieldNetwork
 from .sde import TemperatureSchedule, _interior, lamperti_drift, lamperti_potential, reflect
 
 __all__ = [
+    "COSTS",
     "ProxStepResult",
     "ProximalResult",
     "hopfield_outputs",
@@ -300,6 +305,9 @@ class ProximalResult:
         Sample coordinates folded back into the box.
     success : bool
         Every step converged.
+    coords : str
+        What ``points`` are: ``"canonical"`` (:func:`proximal_recursion`), ``"u"`` (geodesic
+        coordinates of a network) or ``"y"`` (network outputs, Euclidean cost).
     """
 
     t: np.ndarray
@@ -312,6 +320,7 @@ class ProximalResult:
     eps: float
     n_reflected: int
     success: bool
+    coords: str = "canonical"
 
 
 def _as_points(x0: object, name: str = "x0") -> np.ndarray:
@@ -422,19 +431,27 @@ def proximal_recursion(
 
 
 def hopfield_outputs(network: HopfieldNetwork, result: ProximalResult) -> tuple[np.ndarray, np.ndarray]:
-    """Outputs y = Φ⁻¹(u) of a :func:`hopfield_proximal` run and the weights as y-density values.
+    """Outputs y of a :func:`hopfield_proximal` run and the weights as y-density values.
 
-    ρ_y = ρ_u · Π_i Φ'(y_i) = ρ_u √det G(y); the returned values are proportional to ρ_y at the
-    samples (normalise them with ``theory.flow_density.normalise_density_values``).
+    For a geodesic run (``result.coords == "u"``) y = Φ⁻¹(u) and ρ_y = ρ_u · Π_i Φ'(y_i) =
+    ρ_u √det G(y); for a Euclidean run (``"y"``) the points and weights are already in y. The
+    returned values are proportional to ρ_y at the samples (normalise them with
+    ``theory.flow_density.normalise_density_values``).
 
     Returns
     -------
     y : ndarray, shape (m, N, n)
     weights_y : ndarray, shape (m, N)
     """
+    check_choice(result.coords, "result.coords", ("u", "y"))
     act = network.act
+    if result.coords == "y":
+        return _interior(act, result.points), result.weights
     y = _interior(act, act.isometry_inverse(result.points))
     return y, result.weights * np.prod(np.sqrt(act.metric(y)), axis=-1)
+
+
+COSTS = ("geodesic", "euclidean")
 
 
 def hopfield_proximal(
@@ -445,6 +462,7 @@ def hopfield_proximal(
     h: float = 1e-3,
     n_steps: int = 1000,
     *,
+    cost: str = "geodesic",
     eps: float = 0.05,
     tol: float | None = None,
     max_iter: int = 100,
@@ -453,12 +471,25 @@ def hopfield_proximal(
     progress: Callable[[int, int], None] | None = None,
     dtype: str = "float32",
 ) -> ProximalResult:
-    """Proximal recursion for the diffusion machine in geodesic coordinates (spec §4.8, recipe A).
+    """Proximal recursion for the density of a network's outputs (spec §4.8).
 
-    The ground cost is the squared geodesic distance of the activation's metric,
-    d_G(y, y')² = ‖Φ(y) − Φ(y')‖², so the recursion runs in u = Φ(y) with Euclidean cost, the
-    Lamperti potential V = E + (T/2)Σ log g and β = 1/T; the initial weights are the u-density
-    p0(x)·Π|dx_i/du_i| = p0(x)·Π√g(y_i).
+    ``cost="geodesic"`` (default, recipe A): the ground cost is the squared geodesic distance of
+    the activation's metric, d_G(y, y')² = ‖Φ(y) − Φ(y')‖², so the recursion runs in u = Φ(y)
+    (where the diffusion machine's noise is additive) with Euclidean cost, the Lamperti potential
+    V = E + (T/2)Σ log g and β = 1/T; the initial weights are the u-density
+    p0(x)·Π|dx_i/du_i| = p0(x)·Π√g(y_i). It approximates the diffusion machine's own law,
+    ∂ρ/∂t = ∇·(ρ G⁻¹∇(E + T log ρ)).
+
+    ``cost="euclidean"``: the ground cost is ‖y − y'‖² in the **outputs** y (Euclidean in u would
+    be the geodesic cost again). The samples then move by Euler–Maruyama of the additive-noise
+    Langevin equation dy = −∇_yE dt + √(2T) dw (reflected into the output box), ψ = E, and the
+    initial weights are the y-density p0(x)·Π g(y_i). This is the standard Euclidean JKO scheme:
+    it approximates ∂ρ/∂t = ∇·(ρ∇E) + TΔρ with no-flux walls, the Wasserstein-2 gradient flow of
+    the same free energy F = ∫Eρ + T∫ρ log ρ. Its stationary law is the same Gibbs density
+    exp(−E(y)/T)/Z, but its transient is not the diffusion machine's (the metric G is replaced by
+    the identity), so only the t → ∞ limit is comparable with :func:`~.sde.simulate_sde`. Length
+    scales in y are smaller than in u (the logistic box has width 1 in y, π in u), so ε and h
+    should be scaled down accordingly (ε ≈ 5e-3 where the geodesic run uses 0.05).
 
     Parameters
     ----------
@@ -469,14 +500,18 @@ def hopfield_proximal(
         Initial states (draws of p0).
     p0 : array_like, shape (N,)
         Density of the initial states at x0 (in x-coordinates).
+    cost : {"geodesic", "euclidean"}
+        Ground cost, as above.
     T, h, n_steps, eps, tol, max_iter, n_records, rng, progress, dtype
         As in :func:`proximal_recursion`.
 
     Returns
     -------
     ProximalResult
-        In u-coordinates; :func:`hopfield_outputs` gives the outputs and their y-density.
+        In u-coordinates (``coords="u"``) or outputs (``coords="y"``); :func:`hopfield_outputs`
+        gives the outputs and their y-density in both cases.
     """
+    check_choice(cost, "cost", COSTS)
     if not network.symmetric:
         raise ValueError("network: W is not symmetric; the density flow needs an energy")
     act = network.act
@@ -485,18 +520,32 @@ def hopfield_proximal(
         raise ValueError(f"x0: got {x.shape[1]} coordinates, expected {network.n_neurons}")
     p = np.asarray(p0, dtype=float)
     y = _interior(act, act.sigma(x))
-    u = act.isometry(y)
-    # change of variables x -> u: dx/du = (dx/dy)(dy/du) = g(y) / √g(y) = √g(y)
-    rho_u = p * np.prod(np.sqrt(act.metric(y)), axis=1)
 
-    def grad(upts: np.ndarray, temp: float) -> np.ndarray:
-        return -lamperti_drift(network, _interior(act, act.isometry_inverse(upts)), temp)
+    if cost == "euclidean":
+        # change of variables x -> y: dx/dy = 1/σ'(x) = g(y)
+        rho_y = p * np.prod(act.metric(y), axis=1)
 
-    def pot(upts: np.ndarray, temp: float) -> np.ndarray:
-        return lamperti_potential(network, upts, temp)
+        def grad(ypts: np.ndarray, _temp: float) -> np.ndarray:
+            return network.gradient(_interior(act, ypts))
 
-    lo, hi = act.isometry_range()
+        def pot(ypts: np.ndarray, _temp: float) -> np.ndarray:
+            return network.energy(_interior(act, ypts))
+
+        start, lo, hi, rho = y, act.lower, act.upper, rho_y
+    else:
+        # change of variables x -> u: dx/du = (dx/dy)(dy/du) = g(y) / √g(y) = √g(y)
+        rho_u = p * np.prod(np.sqrt(act.metric(y)), axis=1)
+
+        def grad(upts: np.ndarray, temp: float) -> np.ndarray:
+            return -lamperti_drift(network, _interior(act, act.isometry_inverse(upts)), temp)
+
+        def pot(upts: np.ndarray, temp: float) -> np.ndarray:
+            return lamperti_potential(network, upts, temp)
+
+        lo, hi = act.isometry_range()
+        start, rho = act.isometry(y), rho_u
     box = (lo, hi) if math.isfinite(lo) and math.isfinite(hi) else None
-    return proximal_recursion(grad, pot, u, rho_u, T, h, n_steps, eps=eps, box=box, tol=tol,
-                              max_iter=max_iter, n_records=n_records, rng=rng, progress=progress,
-                              dtype=dtype)
+    res = proximal_recursion(grad, pot, start, rho, T, h, n_steps, eps=eps, box=box, tol=tol,
+                             max_iter=max_iter, n_records=n_records, rng=rng, progress=progress,
+                             dtype=dtype)
+    return dataclasses.replace(res, coords="y" if cost == "euclidean" else "u")
