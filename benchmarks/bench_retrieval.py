@@ -107,12 +107,12 @@ def main() -> None:
     print(head)
     for b in args.batches:
         x = rng.standard_normal((b, args.N)).astype(np.float32)
-        runs = {"numpy": lambda: numpy_update(xi, x, args.lam),
-                "stream fused": lambda: softmax_update(xi, x, args.lam, kernel="fused"),
-                "stream blas": lambda: softmax_update(xi, x, args.lam, kernel="blas"),
-                "stream auto": lambda: softmax_update(xi, x, args.lam)}
+        runs = {"numpy": lambda x=x: numpy_update(xi, x, args.lam),
+                "stream fused": lambda x=x: softmax_update(xi, x, args.lam, kernel="fused"),
+                "stream blas": lambda x=x: softmax_update(xi, x, args.lam, kernel="blas"),
+                "stream auto": lambda x=x: softmax_update(xi, x, args.lam)}
         if has_torch:
-            runs[f"torch {dev_name}"] = lambda: softmax_update(xi, x, args.lam, backend="torch",
+            runs[f"torch {dev_name}"] = lambda x=x: softmax_update(xi, x, args.lam, backend="torch",
                                                                device=dev_name)
         ref = runs["numpy"]()
         t_np = None
@@ -132,8 +132,8 @@ def main() -> None:
     x = rng.standard_normal((256, args.N)).astype(np.float32)
     for p in (args.P // 4, args.P):
         sub = xi[:p]
-        print(f"  P = {p:>9,}: numpy {peak_bytes(lambda: numpy_update(sub, x, args.lam)) / 1e6:8.1f} MB, "
-              f"streamed {peak_bytes(lambda: softmax_update(sub, x, args.lam)) / 1e6:6.1f} MB")
+        print(f"  P = {p:>9,}: numpy {peak_bytes(lambda sub=sub: numpy_update(sub, x, args.lam)) / 1e6:8.1f} MB, "
+              f"streamed {peak_bytes(lambda sub=sub: softmax_update(sub, x, args.lam)) / 1e6:6.1f} MB")
 
 
 if __name__ == "__main__":

@@ -115,3 +115,51 @@ def test_bad_inputs_name_the_argument(kwargs, name):
     form = args.pop("form", "ramsauer")
     with pytest.raises(ValueError, match=name):
         lse_energy(args["patterns"], args["x"], args["lam"], form=form, chunk=args["chunk"])
+
+
+def test_float32_exp_polynomial_accuracy():
+    # The BLAS kernel's float32 exp (Cody-Waite + polynomial + exponent bits) on a dense grid of
+    # [-104, 0]: relative error <= 2e-7 wherever exp(t) is a normal float32; below the cut at
+    # -87.3 it returns 0, an absolute error below e^-87.3 = 1.22e-38, i.e. nothing next to a row
+    # sum >= 1 (float32 is subnormal or underflows there anyway).
+    from hopfieldlab.models._lse_kernels import EXP32_CUT, exp_f32
+
+    t = np.linspace(-104.0, 0.0, 2_000_001, dtype=np.float32)
+    t = np.concatenate([t, np.float32(-1e-7), np.float32(0.0), np.float32(-87.29)], axis=None)
+    got = exp_f32(t).astype(np.float64)
+    ref = np.exp(t.astype(np.float64))
+    normal = t >= EXP32_CUT
+    assert np.max(np.abs(got[normal] - ref[normal]) / ref[normal]) <= 2e-7
+    assert np.all(got[~normal] == 0.0)
+    assert np.max(ref[~normal]) <= math.exp(float(EXP32_CUT)) < 1.23e-38
+    assert got[-2] == 1.0
+
+
+@pytest.mark.parametrize("lam", [0.25, 3.0, 1e4])
+def test_blas_kernel_float32_many_queries_matches_float64(lam):
+    # many queries: the 'blas' kernel with the polynomial exp; at λ = 1e4 almost every weight is
+    # flushed to 0 and the mean must be the argmax pattern
+    from scipy.special import softmax
+
+    from hopfieldlab.models.lse import softmax_stats
+
+    xi = gaussian(9000, 16, rng=20, dtype="float32")
+    x = gaussian(40, 16, rng=21, dtype="float32")
+    s = x.astype(np.float64) @ xi.T.astype(np.float64)
+    st = softmax_stats(xi, x, lam, kernel="blas")
+    ref_mean = softmax(lam * s, axis=1) @ xi.astype(np.float64)
+    np.testing.assert_allclose(st.mean, ref_mean, rtol=0, atol=2e-4)
+    ref_logz = np.log(np.sum(np.exp(lam * (s - s.max(axis=1, keepdims=True))), axis=1))
+    np.testing.assert_allclose(st.log_partition - lam * st.max_overlap, ref_logz, rtol=0,
+                               atol=1e-4 * max(1.0, lam))
+    np.testing.assert_array_equal(st.argmax, s.argmax(axis=1))
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_blas_kernel_rejects_non_finite_float32_patterns(bad):
+    from hopfieldlab.models.lse import softmax_stats
+
+    xi = gaussian(5000, 8, rng=22, dtype="float32")
+    xi[4321, 5] = bad
+    with pytest.raises(ValueError, match="patterns"):
+        softmax_stats(xi, gaussian(32, 8, rng=23, dtype="float32"), 1.0, kernel="blas")

@@ -14,15 +14,18 @@ and the segment states are merged in segment order by :func:`merge_states`. Thre
 * ``fused``: a numba kernel that reads every pattern row once (dot products with all B queries,
   exp, accumulation) and skips terms below e^{-45} of the running maximum, which are below
   float64 resolution because den >= 1. Memory-bound: the right choice for few queries.
-* ``blas``: per cache-sized chunk, one sgemm/dgemm for the overlaps, in-place max-shift and exp,
-  a second gemm for the weighted sum; segments spread over a thread pool (NumPy releases the
-  GIL). Compute-bound: the right choice for many queries.
+* ``blas``: per cache-sized chunk, one sgemm/dgemm for the overlaps, then one compiled pass
+  (:func:`_softmax_block`) for the running max, the max-shifted exp and the row sums, and a
+  second gemm for the weighted sum; segments spread over a thread pool (NumPy and the numba
+  kernel release the GIL). Compute-bound: the right choice for many queries. In float32 the
+  exp is :func:`exp_f32`, a vectorisable polynomial (numba has no vector exp without SVML).
 """
 
 from __future__ import annotations
 
 import ctypes
 import glob
+import itertools
 import math
 import os
 from collections.abc import Iterator
@@ -32,6 +35,9 @@ from dataclasses import dataclass
 
 import numba as nb
 import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic, overload
 
 # a term exp(t) with t < SKIP adds < 3e-20 to den >= 1: below float64 resolution
 SKIP = -45.0
@@ -116,6 +122,154 @@ def _fused_segments(xi, q, lam, bounds, with_mean, m_out, den_out, num_out, arg_
                             num[k, i] += w * row[i]
 
 
+# --- float32 exp: Cody-Waite reduction t = n ln2 + r, |r| <= ln2/2, degree-6 (Cephes) polynomial,
+# 2^n built from exponent bits. Plain scalar arithmetic, so LLVM vectorises the loops it sits in.
+_LOG2E = np.float32(1.4426950408889634)
+_HALF = np.float32(0.5)
+_ONE = np.float32(1.0)
+_ZERO = np.float32(0.0)
+_LN2_HI = np.float32(0.693359375)  # few mantissa bits: n·_LN2_HI is exact for |n| <= 127
+_LN2_LO = np.float32(-2.12194440e-4)
+_P0 = np.float32(1.9875691500e-4)
+_P1 = np.float32(1.3981999507e-3)
+_P2 = np.float32(8.3334519073e-3)
+_P3 = np.float32(4.1665795894e-2)
+_P4 = np.float32(1.6666665459e-1)
+_P5 = np.float32(5.0000001201e-1)
+# below ln(smallest normal float32) the result is flushed to 0: such a term is < 1.2e-38 of the
+# largest one (weight 1), far below float32 resolution of the row sum
+EXP32_CUT = np.float32(-87.3)
+# no 'reassoc' where the exp is evaluated: reassociating the reduction/polynomial costs ~4 ulp
+_EXP_FLAGS = {"contract", "arcp", "nsz"}
+
+
+@intrinsic
+def _int32_as_float32(typingctx, x):  # pragma: no cover - compiled
+    sig = types.float32(types.int32)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.FloatType())
+
+    return sig, codegen
+
+
+@nb.njit(cache=True, fastmath=_EXP_FLAGS, inline="always")
+def _exp32(t):  # pragma: no cover - compiled
+    if t < EXP32_CUT:
+        return _ZERO
+    nf = np.floor(t * _LOG2E + _HALF)
+    r = t - nf * _LN2_HI
+    r = r - nf * _LN2_LO
+    p = ((((_P0 * r + _P1) * r + _P2) * r + _P3) * r + _P4) * r + _P5
+    p = p * (r * r) + r + _ONE
+    two_n = _int32_as_float32(np.int32((np.int32(nf) + np.int32(127)) << np.int32(23)))
+    return p * two_n
+
+
+def _exp_weight(t):  # pragma: no cover - replaced by the overload in compiled code
+    return math.exp(t)
+
+
+@overload(_exp_weight, inline="always")
+def _exp_weight_ov(t):
+    if isinstance(t, types.Float) and t.bitwidth == 32:
+        return lambda t: _exp32(t)
+    return lambda t: math.exp(t)
+
+
+def _cast_like(x, like):  # pragma: no cover - replaced by the overload in compiled code
+    return x
+
+
+@overload(_cast_like, inline="always")
+def _cast_like_ov(x, like):
+    if isinstance(like, types.Float) and like.bitwidth == 32:
+        return lambda x, like: np.float32(x)
+    return lambda x, like: np.float64(x)
+
+
+@nb.njit(cache=True, fastmath=_EXP_FLAGS)
+def _exp32_array(t, out):  # pragma: no cover - compiled
+    for i in range(t.size):
+        out[i] = _exp32(t[i])
+
+
+def exp_f32(t: np.ndarray) -> np.ndarray:
+    """exp of float32 arguments t <= 0 by the compiled kernels' polynomial (0 below -87.3).
+
+    Parameters
+    ----------
+    t : ndarray
+        Arguments, converted to a contiguous 1-D float32 array.
+
+    Returns
+    -------
+    ndarray of float32, the shape of ``t``.
+    """
+    a = np.ascontiguousarray(t, dtype=np.float32)
+    out = np.empty_like(a)
+    _exp32_array(a.reshape(-1), out.reshape(-1))
+    return out
+
+
+@nb.njit(cache=True, nogil=True, fastmath=True)
+def _row_max(row, bits, mask):  # pragma: no cover - compiled
+    """(max, any non-finite) of a score row; non-finite judged on the exponent bits.
+
+    Two separate loops: each vectorises (a fused one with a bool accumulator does not).
+    """
+    mx = row[0]
+    for j in range(row.size):
+        mx = max(mx, row[j])
+    hi = bits[0] & mask
+    for j in range(bits.size):
+        hi = max(hi, bits[j] & mask)
+    return mx, hi == mask
+
+
+@nb.njit(cache=True, nogil=True, fastmath=True)
+def _row_sum(row):  # pragma: no cover - compiled
+    acc = 0.0
+    for j in range(row.size):
+        acc += row[j]
+    return acc
+
+
+@nb.njit(cache=True, nogil=True, fastmath=_EXP_FLAGS)
+def _softmax_block(s, s_bits, mask, lam, m_run, den, num, arg, base, with_mean):  # pragma: no cover
+    """One chunk's scores s (B, c) -> weights exp(λ(s - M)) in place; update M, den, num scale, arg.
+
+    Returns True when a score is not finite (checked on the bits: fast-math may fold isfinite).
+    ``m_run`` starts at -finfo.max with den = 0, so no infinity enters fast-math arithmetic.
+    """
+    b, c = s.shape
+    for k in range(b):
+        row = s[k]
+        mx, bad = _row_max(row, s_bits[k], mask)
+        if bad:
+            return True
+        mx64 = np.float64(mx)
+        if mx64 > m_run[k]:
+            j0 = 0
+            while row[j0] != mx:
+                j0 += 1
+            arg[k] = base + j0
+            if den[k] > 0.0:
+                f = math.exp(lam * (m_run[k] - mx64))
+                den[k] *= f
+                if with_mean:
+                    for i in range(num.shape[1]):
+                        num[k, i] *= f
+            m_run[k] = mx64
+        else:
+            mx = _cast_like(m_run[k], mx)
+        lam_k = _cast_like(lam, row[0])
+        for j in range(c):
+            row[j] = _exp_weight((row[j] - mx) * lam_k)
+        den[k] += _row_sum(row)
+    return False
+
+
 def fused_state(xi: np.ndarray, q: np.ndarray, lam: float, with_mean: bool, offset: int) -> PartialState:
     """Run the fused numba kernel over all rows of ``xi`` and merge its segments."""
     bounds = segment_bounds(xi.shape[0])
@@ -142,41 +296,37 @@ def _blas_segment(xi: np.ndarray, q: np.ndarray, lam: float, with_mean: bool, of
                   chunk: int) -> PartialState:
     b, n = q.shape
     dt = q.dtype
-    m_run = np.full(b, -np.inf)
+    inf_lam = math.isinf(lam)
+    # finite sentinel instead of -inf: keeps infinities out of the fast-math kernel (den = 0)
+    m_run = np.full(b, -np.finfo(np.float64).max)
     den = np.zeros(b)
     arg = np.zeros(b, dtype=np.int64)
-    num = np.zeros((b, n), dtype=dt) if with_mean else None
+    num = np.zeros((b, n), dtype=dt) if with_mean else np.zeros((b, 1), dtype=dt)
     buf = np.empty((b, chunk), dtype=dt)
+    bits_dt = np.int32 if dt == np.float32 else np.int64
+    mask = bits_dt(0x7F800000) if dt == np.float32 else bits_dt(0x7FF0000000000000)
     tmp = np.empty((b, n), dtype=dt)
     rows_b = np.arange(b)
-    inf_lam = math.isinf(lam)
-    lam_dt = dt.type(lam) if not inf_lam else None
     for start in range(0, xi.shape[0], chunk):
         xc = xi[start:start + chunk]
-        s = buf[:, :xc.shape[0]]
+        s = buf.reshape(-1)[:b * xc.shape[0]].reshape(b, -1)  # C-contiguous: vectorised kernel
         np.matmul(q, xc.T, out=s)
-        j = np.argmax(s, axis=1)
-        s_max = s[rows_b, j].astype(np.float64)
-        if not (np.all(np.isfinite(s_max)) and np.isfinite(s.min())):
-            raise NonFinitePatterns()
-        better = s_max > m_run
-        arg[better] = offset + start + j[better]
-        m_new = np.maximum(m_run, s_max)
-        if inf_lam:
-            m_run = m_new
+        if inf_lam:  # only the running max and its first argmax
+            j = np.argmax(s, axis=1)
+            s_max = s[rows_b, j].astype(np.float64)
+            if not (np.all(np.isfinite(s_max)) and np.isfinite(s.min())):
+                raise NonFinitePatterns()
+            better = s_max > m_run
+            arg[better] = offset + start + j[better]
+            m_run = np.maximum(m_run, s_max)
             continue
-        s -= m_new.astype(dt)[:, None]
-        s *= lam_dt
-        np.exp(s, out=s)
-        scale = np.exp(lam * (m_run - m_new))  # 0 on the first chunk
-        den *= scale
-        den += s.sum(axis=1, dtype=np.float64)
-        if num is not None:
-            num *= scale.astype(dt)[:, None]
+        if _softmax_block(s, s.view(bits_dt), mask, float(lam), m_run, den, num, arg,
+                          offset + start, with_mean):
+            raise NonFinitePatterns()
+        if with_mean:
             np.matmul(s, xc, out=tmp)
             num += tmp
-        m_run = m_new
-    return PartialState(m_run, den, num, arg)
+    return PartialState(m_run, den, num if with_mean else None, arg)
 
 
 def _openblas_threads_api():
@@ -223,7 +373,7 @@ def blas_state(xi: np.ndarray, q: np.ndarray, lam: float, with_mean: bool, offse
     """BLAS kernel over all rows of ``xi``: segments on a thread pool, merged in order."""
     bounds = segment_bounds(xi.shape[0])
     chunk = _chunk_rows(q.shape[0], q.dtype.itemsize)
-    jobs = [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
+    jobs = [(int(lo), int(hi)) for lo, hi in itertools.pairwise(bounds)]
 
     def run(job: tuple[int, int]) -> PartialState:
         lo, hi = job
