@@ -129,3 +129,17 @@ def test_basin_edge_tracks_rho_min():
 def test_bad_inputs_name_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_report_sizes_respect_the_pattern_cap():
+    """Every report size must be runnable: P = e^{ratio·α₁·N} stays below the experiment's cap."""
+    import math
+
+    from hopfieldlab.experiments.capacity import MAX_PATTERNS
+    from hopfieldlab.report.capacity import LAM, SIZES
+    from hopfieldlab.theory.dense import alpha_1
+
+    a1 = alpha_1(LAM, "spherical")
+    for name, cfg in SIZES.items():
+        p = round(math.exp(max(cfg["ratios"]) * a1 * max(cfg["N"])))
+        assert p <= MAX_PATTERNS, f"size {name!r} asks for P = {p:.3g}"

@@ -26,10 +26,10 @@ SIZES = {
                  rhos=[1.0]),
     "small": dict(N=[20, 28, 36], ratios=[0.6, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.4], trials=200,
                   basin_N=32, basin_trials=64, rhos=[1.0, 0.8]),
-    "full": dict(N=[20, 30, 40, 50], ratios=[0.6, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2, 1.4],
+    "full": dict(N=[20, 30, 40, 50], ratios=[0.6, 0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2, 1.3],
                  trials=400, basin_N=40, basin_trials=128, rhos=[1.0, 0.8]),
 }
-LAM = 0.3  # spherical: α₁ ≈ 0.257, so P = e^{αN} stays below ~10⁶ at N = 50
+LAM = 0.3  # spherical: α₁ ≈ 0.257, so P = e^{1.3 α₁ N} ≈ 1.8·10⁷ at N = 50, under MAX_PATTERNS
 BASIN_LAM = 1.0
 # α₁ from finite N (linear fit in 1/N) vs theory: the spread of α_{1/2}(N) at N >= 20 was < 1%
 CROSSING_TOL = 0.03
