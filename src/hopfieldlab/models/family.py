@@ -60,7 +60,27 @@ def _rect_inner(m: np.ndarray, n: int, order: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Polynomial(AbstractOverlapCost):
+class _DegreeCost(AbstractOverlapCost):
+    """Shared part of the degree-n costs: H = -N a Σ_μ φ(m_μ), with a = n N^(n-1)."""
+
+    n: int
+    n_neurons: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n", check_int(self.n, "n", low=2))
+        object.__setattr__(self, "n_neurons", check_int(self.n_neurons, "n_neurons", low=1))
+
+    @property
+    def scale(self) -> float:
+        """a = n N^(n-1), so that -N a Σ_μ m_μⁿ/n = -Σ_μ (N m_μ)ⁿ."""
+        return float(self.n) * float(self.n_neurons) ** (self.n - 1)
+
+    def _outer(self, s: np.ndarray, order: int) -> np.ndarray:
+        return _linear_outer(self.scale, s, order)
+
+
+@dataclass(frozen=True)
+class Polynomial(_DegreeCost):
     """Krotov–Hopfield polynomial interaction F(x) = xⁿ: H = -Σ_μ (ξ^μ·σ)ⁿ.
 
     n = 2 is Hopfield's model (H = -N² Σ m²); the storage capacity grows as N^(n-1).
@@ -73,18 +93,7 @@ class Polynomial(AbstractOverlapCost):
         N, which fixes the scale N^(n-1) between the overlap form and the raw-overlap energy.
     """
 
-    n: int
-    n_neurons: int
     name = "polynomial"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "n", check_int(self.n, "n", low=2))
-        object.__setattr__(self, "n_neurons", check_int(self.n_neurons, "n_neurons", low=1))
-
-    @property
-    def scale(self) -> float:
-        """a = n N^(n-1), so that -N a Σ_μ m_μⁿ/n = -Σ_μ (N m_μ)ⁿ."""
-        return float(self.n) * float(self.n_neurons) ** (self.n - 1)
 
     def kernel_spec(self) -> tuple[int, float, int, float]:
         return (K.INNER_POWER, float(self.n), K.OUTER_LINEAR, self.scale)
@@ -92,12 +101,9 @@ class Polynomial(AbstractOverlapCost):
     def _inner(self, m: np.ndarray, order: int) -> np.ndarray:
         return _power_inner(np.asarray(m, dtype=float), int(self.n), order)
 
-    def _outer(self, s: np.ndarray, order: int) -> np.ndarray:
-        return _linear_outer(self.scale, s, order)
-
 
 @dataclass(frozen=True)
-class RectifiedPolynomial(AbstractOverlapCost):
+class RectifiedPolynomial(_DegreeCost):
     """Krotov–Hopfield rectified polynomial F(x) = max(x, 0)ⁿ: H = -Σ_μ max(ξ^μ·σ, 0)ⁿ.
 
     Only patterns with a positive overlap interact, so -ξ^μ is not an attractor. The Monte Carlo
@@ -111,27 +117,13 @@ class RectifiedPolynomial(AbstractOverlapCost):
         N (sets the scale n N^(n-1)).
     """
 
-    n: int
-    n_neurons: int
     name = "rectified_polynomial"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "n", check_int(self.n, "n", low=2))
-        object.__setattr__(self, "n_neurons", check_int(self.n_neurons, "n_neurons", low=1))
-
-    @property
-    def scale(self) -> float:
-        """a = n N^(n-1)."""
-        return float(self.n) * float(self.n_neurons) ** (self.n - 1)
 
     def kernel_spec(self) -> tuple[int, float, int, float]:
         return (KF.INNER_RECTPOWER, float(self.n), K.OUTER_LINEAR, self.scale)
 
     def _inner(self, m: np.ndarray, order: int) -> np.ndarray:
         return _rect_inner(m, int(self.n), order)
-
-    def _outer(self, s: np.ndarray, order: int) -> np.ndarray:
-        return _linear_outer(self.scale, s, order)
 
     def delta_F(self, m: np.ndarray, dm: np.ndarray) -> float:
         """F(m + dm) - F(m) with the compiled rectified block (no kernel dispatch needed)."""
