@@ -23,7 +23,7 @@ from hopfieldlab.theory import (
     stability_threshold,
     variational_free_energy,
 )
-from hopfieldlab.theory import lowstorage
+from hopfieldlab.theory import states
 
 MODELS = [Classical(), Relativistic()]
 
@@ -261,7 +261,7 @@ def test_convergence_failure_is_reported(monkeypatch):
         v[:n] = 0.3
         return v, 7, "stub"
 
-    monkeypatch.setattr(lowstorage, "_solve_symmetric", broken)
+    monkeypatch.setattr(states, "_solve_symmetric", broken)  # solve_state looks it up there
     with pytest.raises(NotConvergedError, match="residual"):
         solve_state(Classical(), 0.5, "pure")
     with pytest.warns(ConvergenceWarning):

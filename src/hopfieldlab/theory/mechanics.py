@@ -29,7 +29,7 @@ from .._validation import check_int, check_scalar
 from ..errors import NotConvergedError
 from ..models._base import AbstractOverlapCost
 from ._fixed_point import solve_system
-from .lowstorage import MAX_EXACT, _check_cost, _full_C, _full_mean, _moments
+from .pattern_averages import MAX_EXACT, _check_cost, _full_C, _full_mean, _moments
 
 __all__ = [
     "Characteristic",
