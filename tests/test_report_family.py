@@ -18,7 +18,7 @@ def test_tiny_section_builds_and_caches(tmp_path):
     for c in sec.checks:
         if any(m in c.quantity for m in must):
             assert c.ok, c
-    assert len(sec.provenance) == 4 and "reproduce" in sec.provenance[0]
+    assert len(sec.provenance) == 6 and "reproduce" in sec.provenance[0]
     again = build_section(tmp_path, "tiny", 7, tmp_path / "cache")
     assert all("loaded from cache" in p for p in again.provenance)
     assert [c.computed for c in again.checks] == [c.computed for c in sec.checks]

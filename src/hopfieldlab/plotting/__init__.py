@@ -12,6 +12,8 @@ from .family import plot_sparse_retrieval as plot_sparse_retrieval
 from .highstorage import plot_boundary_vs_n as plot_boundary_vs_n
 from .highstorage import plot_phase_diagram as plot_phase_diagram
 from .highstorage import plot_retrieval_grid as plot_retrieval_grid
+from .metastable import plot_metastable_diagram as plot_metastable_diagram
+from .metastable import plot_pitchfork as plot_pitchfork
 from .relativistic import plot_mixture_stability as plot_mixture_stability
 from .relativistic import plot_overlap_vs_temperature as plot_overlap_vs_temperature
 from .relativistic import plot_spurious_escape as plot_spurious_escape
@@ -34,4 +36,6 @@ __all__ = [
     "plot_mixture_stability",
     "plot_spurious_escape",
     "plot_sweep",
+    "plot_metastable_diagram",
+    "plot_pitchfork",
 ]

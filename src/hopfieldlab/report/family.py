@@ -12,6 +12,7 @@ from scipy.special import ndtr, softmax
 
 from ..experiments import family as fam
 from ..experiments import family_more as more
+from ..experiments import metastable as meta
 from ..io import cached_dataset
 from ..models.family import double_factorial, exponential_alpha_max, polynomial_bit_error
 from ..models.fenchel_young import entmax, sparsemax
@@ -21,23 +22,26 @@ from ..plotting.family import (
     plot_random_feature_error,
     plot_sparse_retrieval,
 )
+from ..plotting.metastable import plot_metastable_diagram, plot_pitchfork
 from ._html import Check, Section, provenance_line, save_figure
 
 SIZES = {
     "tiny": dict(degrees=[2, 3], poly_N=[20, 40], poly_alpha=[0.1, 0.3], poly_samples=2, poly_tested=10,
                  exp_N=[8, 12], exp_alpha=[0.1, 0.3, 0.5], exp_tested=20,
                  rf_Y=[32, 128, 512], rf_draws=4, rf_tol=0.2,
-                 fy_alpha=[1.0, 1.5, 2.0], fy_noise=[0.1, 0.5], fy_queries=16),
+                 fy_alpha=[1.0, 1.5, 2.0], fy_noise=[0.1, 0.5], fy_queries=16,
+                 ms_grid=[0.3, 3000.0, 16], ms_starts=8, pf_grid=[0.3, 10.0, 8]),
     "small": dict(degrees=[2, 3], poly_N=[30, 60, 120], poly_alpha=[0.05, 0.1, 0.2, 0.4], poly_samples=2,
                   poly_tested=40, exp_N=[10, 14, 18], exp_alpha=[0.15, 0.25, 0.35, 0.45, 0.55],
                   exp_tested=60, rf_Y=[32, 128, 512, 2048, 8192], rf_draws=16, rf_tol=0.08,
-                  fy_alpha=[1.0, 1.25, 1.5, 2.0], fy_noise=[0.1, 0.3, 0.6, 1.0], fy_queries=64),
+                  fy_alpha=[1.0, 1.25, 1.5, 2.0], fy_noise=[0.1, 0.3, 0.6, 1.0], fy_queries=64,
+                  ms_grid=[0.3, 3000.0, 40], ms_starts=32, pf_grid=[0.2, 20.0, 24]),
     "full": dict(degrees=[2, 3, 4], poly_N=[50, 100, 200], poly_alpha=[0.03, 0.05, 0.1, 0.2, 0.4, 0.8],
                  poly_samples=4, poly_tested=150, exp_N=[10, 14, 18, 22],
                  exp_alpha=[0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55], exp_tested=150,
                  rf_Y=[32, 128, 512, 2048, 8192, 32768], rf_draws=32, rf_tol=0.05,
                  fy_alpha=[1.0, 1.25, 1.5, 2.0, 3.0], fy_noise=[0.05, 0.1, 0.2, 0.3, 0.6, 1.0, 1.5],
-                 fy_queries=256),
+                 fy_queries=256, ms_grid=[0.2, 5000.0, 88], ms_starts=128, pf_grid=[0.1, 50.0, 48]),
 }
 
 INTRO = """
@@ -52,7 +56,10 @@ q ← X<sup>T</sup> softmax(βXq) is attention; replacing softmax by sparsemax o
 memories, Santos et al. 2024) gives exactly sparse weights and exact one-step retrieval once a pattern's score
 leads by the margin 1/(α−1). Finally the log-sum-exp energy can be estimated from Y random features whose sum
 over patterns is a single vector (Hoover et al. 2024): the memory does not grow with P, and the error falls as
-Y<sup>−1/2</sup>. Points below are simulations, lines theory.</p>
+Y<sup>−1/2</sup>. The attention update also has <b>metastable states</b>: for centred patterns the global
+average ξ = 0 is a fixed point that stays stable up to β = 1/λ<sub>max</sub>(Σ) (Σ the pattern covariance),
+the mean of a far-away cluster stays stable up to 1/λ<sub>max</sub> of the cluster's own covariance, and single
+patterns take over once they are separated enough. Points below are simulations, lines theory.</p>
 """
 
 
@@ -158,4 +165,83 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
                             "entmax → sparsemax as α → 2 (bisection vs sort)"))
     sec.provenance.append(provenance_line(ds4, "python -c 'from hopfieldlab.experiments.family_more import "
                                           "sparse_retrieval as f; print(f([1, 1.5, 2], [0.1, 0.5], rng=1))'", dt4, c4))
+    _metastable_part(sec, cfg, seed + 4, cache, figs, cb)
     return sec
+
+
+def _log_grid(spec: list[float]) -> list[float]:
+    """[low, high, n] to n log-spaced values; the two-pattern grid skips β within 3% of β_c = 1."""
+    grid = np.geomspace(spec[0], spec[1], int(spec[2]))
+    return [float(b) for b in grid if abs(b - 1.0) > 0.03]
+
+
+def _metastable_part(sec: Section, cfg: dict, seed: int, cache: Path, figs: Path,
+                     cb: Callable[[str], Callable[[int, int], None] | None]) -> None:
+    """Ramsauer's metastable-state diagram and the two-pattern pitchfork, with their checks."""
+    t0 = time.perf_counter()
+    p5 = dict(betas=_log_grid(cfg["pf_grid"]), seed=seed)
+    ds5, c5 = cached_dataset(cache, "pitchfork_diagram", p5, lambda: meta.pitchfork_diagram(
+        p5["betas"], rng=p5["seed"], progress=cb("two-pattern pitchfork")))
+    dt5, t0 = time.perf_counter() - t0, time.perf_counter()
+    # two clusters: the global state gives way through a supercritical pitchfork (see metastable.py)
+    m = 4
+    p6 = dict(betas=[float(b) for b in np.geomspace(*cfg["ms_grid"][:2], int(cfg["ms_grid"][2]))],
+              n_clusters=2, per_cluster=m, dim=32, spread=0.2, n_starts=cfg["ms_starts"], seed=seed + 1)
+    ds6, c6 = cached_dataset(cache, "metastable_diagram", p6, lambda: meta.metastable_diagram(
+        p6["betas"], n_clusters=p6["n_clusters"], per_cluster=m, dim=p6["dim"], spread=p6["spread"],
+        n_starts=p6["n_starts"], rng=p6["seed"], progress=cb("metastable diagram")))
+    dt6 = time.perf_counter() - t0
+    save_figure(plot_pitchfork(ds5), figs, "family_pitchfork")
+    sec.figures.append(("family_pitchfork", "Two patterns ±x₁ (|x₁| = 1): fixed point of the attention update "
+                        "along x₁ vs β/β_c, against the roots of s = tanh(β|x₁|²s)"))
+    save_figure(plot_metastable_diagram(ds6), figs, "family_metastable")
+    sec.figures.append(("family_metastable", "Metastable-state diagram: 2 clusters of 4 centred patterns "
+                        "(unit centres, offsets of rms norm 0.2 in d = 32); kind of fixed point reached from "
+                        "noisy patterns, and patterns averaged, vs β"))
+    sec.checks.append(Check("two patterns: max |s − s*| over β and starts", 0.0, float(ds5.abs_error.max()),
+                            1e-8, "s* = root of s = tanh(β|x₁|²s), β_c = 4/|x₁ − x₂|²"))
+    bc = float(ds6.beta_c_global)
+    g = ds6.fraction.sel(kind="global").values
+    beta = ds6.beta.values
+    below = np.flatnonzero(g >= 0.5)
+    if below.size and below[-1] + 1 < beta.size and np.all(g[below[-1] + 1:] < 0.5):
+        lo, hi = beta[below[-1]], beta[below[-1] + 1]
+        mid = math.sqrt(lo * hi)
+        sec.checks.append(Check("2 clusters: β where the global fraction falls through 1/2", bc, mid, hi - mid,
+                                "1/λ_max(Σ); supercritical pitchfork, so the drop lies between the two grid "
+                                "points around β_c (tolerance: half the grid step)"))
+    else:
+        sec.checks.append(Check("2 clusters: β where the global fraction falls through 1/2", bc, math.nan, 0.0,
+                                "no single drop through 1/2 on the grid"))
+    sec.checks.append(Check("stability edge of the global average (dynamics, bisection)", bc,
+                            float(ds6.beta_c_global_observed), 2e-3 * bc,
+                            "1/λ_max(Σ) from the Jacobian β Σ; bisection to 1e-3"))
+    for j in ds6.cluster.values:
+        bw = float(ds6.beta_c_within.sel(cluster=j))
+        sec.checks.append(Check(f"stability edge of cluster {j}'s mean (dynamics, bisection)", bw,
+                                float(ds6.beta_c_within_observed.sel(cluster=j)), 2e-3 * bw,
+                                "1/λ_max(Σ_w,j); leakage to the other cluster ~ e^(−2β) is negligible here"))
+    # metastable window: the grid β nearest the geometric mean of the two thresholds
+    bw_min = float(ds6.beta_c_within.min())
+    star = float(beta[np.argmin(np.abs(np.log(beta) - 0.5 * math.log(bc * bw_min)))])
+    # weight on the other cluster w ≈ e^(−2β) (gap |c|² − c·c' = 2); participation ≈ m(1 + 2w)
+    leak = math.exp(-2.0 * star)
+    pt = ds6.sel(beta=star)
+    sec.checks.append(Check(f"participation at β = {star:.3g} (metastable window)", float(m),
+                            float(pt.participation), max(1e-3, 4.0 * m * leak),
+                            f"cluster size m = {m}: uniform weights on the own cluster; leakage e^(−2β) = "
+                            f"{leak:.1e}"))
+    sec.checks.append(Check(f"support = own cluster at β = {star:.3g}", 1.0, float(pt.own_cluster_fraction), 0.0,
+                            "metastable state = mean of the start's cluster"))
+    sep = beta[ds6.separated.values.astype(bool)]
+    if sep.size:
+        sec.checks.append(Check(f"own pattern retrieved where the separation condition holds (β ≥ {sep.min():.3g})",
+                                1.0, float(ds6.own_pattern_fraction.sel(beta=sep).min()), 0.0,
+                                "βΔ_i ≥ 1 + ln(4(P−1)βM²): a fixed point within 1/(2βM) of each pattern"))
+        sec.checks.append(Check("max |ξ* − x_i| / one-step bound, separated β", 1.0,
+                                float(ds6.bound_ratio.sel(beta=sep).max()), 0.0,
+                                "Ramsauer et al. Thm 4 bound 2(P−1)M e^(−β(Δ_i − 2M|ξ − x_i|))", kind="at_most"))
+    sec.provenance.append(provenance_line(ds5, "python -c 'from hopfieldlab.experiments.metastable import "
+                                          "pitchfork_diagram as f; print(f([0.5, 2, 5], rng=1))'", dt5, c5))
+    sec.provenance.append(provenance_line(ds6, "python -c 'from hopfieldlab.experiments.metastable import "
+                                          "metastable_diagram as f; print(f([0.5, 5, 500], rng=1))'", dt6, c6))
