@@ -159,6 +159,17 @@ def _n_patterns(alpha: float, n: int) -> int:
     return p
 
 
+def _draw_targets(bank: PatternBank, m: int, gen: np.random.Generator) -> np.ndarray:
+    """``m`` target indices, distinct while the bank allows, drawn from the bank's first block.
+
+    The patterns of a bank are i.i.d., so a pattern of block 0 is exactly as typical as any
+    other; drawing the targets there means reading them back costs one block instead of a
+    near-complete extra pass over a bank of 10⁷ patterns.
+    """
+    pool = min(bank.n_patterns, bank.chunk)
+    return gen.choice(pool, size=m, replace=m > pool)
+
+
 def _trial_success(ensemble: str, n: int, p: int, lam: float, rho: float, n_trials: int,
                    n_banks: int, gen: np.random.Generator) -> np.ndarray:
     """One-step successes of ``n_trials`` targets spread over ``n_banks`` independent banks."""
@@ -168,9 +179,7 @@ def _trial_success(ensemble: str, n: int, p: int, lam: float, rho: float, n_tria
         if m == 0:
             continue
         bank = PatternBank(ensemble, p, n, seed=int(gen.integers(2**62)), chunk=1 << 16)
-        targets = gen.choice(p, size=min(m, p), replace=False)
-        if targets.size < m:  # fewer patterns than trials: targets repeat, cues differ
-            targets = gen.choice(p, size=m, replace=True)
+        targets = _draw_targets(bank, m, gen)
         xi_t = bank.rows(targets).astype(np.float64)
         cues = xi_t if rho >= 1.0 else noisy_cue(xi_t, rho, rng=gen)
         w = np.atleast_1d(target_weight(bank, cues, lam, targets))
@@ -301,7 +310,7 @@ def retrieval_vs_alpha(
                 "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron"),
                 "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1"),
                 "N": ("number of neurons", "1")})
-    ds.attrs.update(criterion=CRITERION, ensemble=ens, lam=lam)
+    ds.attrs.update(criterion=CRITERION, ensemble=ens, lam=lam, n_trials=trials)
     ds.attrs.update(provenance_attrs("capacity_retrieval_vs_alpha", dict(
         alpha_over_alpha1=ratios.tolist(), n_values=ns, lam=lam, ensemble=ens, rhos=rs.tolist(),
         n_trials=trials, n_banks=banks)))
@@ -324,40 +333,77 @@ def _point_success(args: tuple, cache: str | Path | None) -> np.ndarray:
 
 def _half_crossing(alphas: np.ndarray, p: np.ndarray) -> float:
     """α where p(α) first falls through 1/2 (linear interpolation); NaN if it never does."""
+    return _half_crossing_err(alphas, p, None)[0]
+
+
+def _half_crossing_err(alphas: np.ndarray, p: np.ndarray, n_trials: int | None) -> tuple[float, float]:
+    """α where p(α) first falls through 1/2, and its standard error from binomial noise on p.
+
+    The error propagates the Agresti–Coull variance p̃(1 − p̃)/(n + 4), p̃ = (np + 2)/(n + 4),
+    of the two bracketing points through the linear interpolation; the adjusted variance stays
+    positive at p = 0 or 1, where the plain binomial estimate would claim certainty.
+    """
     for k in range(alphas.size - 1):
-        if p[k] >= 0.5 > p[k + 1]:
-            return float(alphas[k] + (p[k] - 0.5) * (alphas[k + 1] - alphas[k]) / (p[k] - p[k + 1]))
-    return math.nan
+        p0, p1 = p[k], p[k + 1]
+        if p0 >= 0.5 > p1:
+            da, dp = alphas[k + 1] - alphas[k], p0 - p1
+            cross = float(alphas[k] + (p0 - 0.5) * da / dp)
+            if n_trials is None:
+                return cross, math.nan
+            var = [(q * n_trials + 2) / (n_trials + 4) for q in (p0, p1)]
+            var = [v * (1 - v) / (n_trials + 4) for v in var]
+            d0, d1 = da * (0.5 - p1) / dp**2, da * (p0 - 0.5) / dp**2
+            return cross, float(math.sqrt(d0 * d0 * var[0] + d1 * d1 * var[1]))
+    return math.nan, math.nan
 
 
 def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
     """Estimate α₁ from finite-N curves: α_{1/2}(N) extrapolated linearly in 1/N to N = ∞.
 
     α_{1/2}(N) is where the retrieval probability crosses 1/2 (linear interpolation between grid
-    points). The fit α_{1/2}(N) = α₁ + c/N is weighted equally over the N values; with fewer than
-    two finite crossings the estimate is NaN.
+    points); its standard error propagates the binomial noise of the two bracketing points. The
+    fit α_{1/2}(N) = α₁ + c/N is weighted by those errors, and the error of the intercept comes
+    from them alone (the statistical error; the curvature of α_{1/2} in 1/N is not in it). With
+    fewer than two finite crossings the estimate is NaN.
 
     Returns
     -------
-    Dataset with ``alpha_half`` (N), and scalars ``alpha_1_estimate``, ``slope``, ``alpha_1_theory``.
+    Dataset with ``alpha_half`` and ``alpha_half_err`` (N), and scalars ``alpha_1_estimate``,
+    ``alpha_1_estimate_err``, ``slope``, ``alpha_1_theory``.
     """
     sub = ds.sel(rho=rho)
     alphas = sub.alpha.values
-    half = np.array([_half_crossing(alphas, sub.p_retrieval.sel(N=n).values) for n in sub.N.values])
+    trials = ds.attrs.get("n_trials")
+    if trials is None:  # older datasets: recover n from the error bars of a point with 0 < p < 1
+        p, e = sub.p_retrieval.values, sub.p_err.values
+        inner = (p > 0) & (p < 1)
+        trials = int(round(np.median(p[inner] * (1 - p[inner]) / e[inner] ** 2))) if inner.any() else None
+    pairs = [_half_crossing_err(alphas, sub.p_retrieval.sel(N=n).values, trials) for n in sub.N.values]
+    half = np.array([c for c, _ in pairs])
+    half_err = np.array([e for _, e in pairs])
     ok = np.isfinite(half)
+    slope = intercept = intercept_err = math.nan
     if ok.sum() >= 2:
-        slope, intercept = np.polyfit(1.0 / sub.N.values[ok], half[ok], 1)
-    else:
-        slope, intercept = math.nan, math.nan
-    out = xr.Dataset({"alpha_half": (("N",), half), "alpha_1_estimate": ((), float(intercept)),
-                      "slope": ((), float(slope)),
-                      "alpha_1_theory": ((), float(sub.alpha_1_theory))},
+        x = 1.0 / sub.N.values[ok]
+        good_err = np.isfinite(half_err[ok]) & (half_err[ok] > 0)
+        if good_err.all():
+            coef, cov = np.polyfit(x, half[ok], 1, w=1.0 / half_err[ok], cov="unscaled")
+            intercept_err = float(math.sqrt(cov[1, 1]))
+        else:
+            coef = np.polyfit(x, half[ok], 1)
+        slope, intercept = float(coef[0]), float(coef[1])
+    out = xr.Dataset({"alpha_half": (("N",), half), "alpha_half_err": (("N",), half_err),
+                      "alpha_1_estimate": ((), intercept), "alpha_1_estimate_err": ((), intercept_err),
+                      "slope": ((), slope), "alpha_1_theory": ((), float(sub.alpha_1_theory))},
                      coords={"N": sub.N.values})
     annotate(out, {"alpha_half": ("α where the retrieval probability crosses 1/2", "nats per neuron"),
-                 "alpha_1_estimate": ("α₁ from a linear fit of α_{1/2} in 1/N, at 1/N = 0", "nats per neuron"),
+                 "alpha_half_err": ("standard error of alpha_half (binomial noise)", "nats per neuron"),
+                 "alpha_1_estimate": ("α₁ from a weighted linear fit of α_{1/2} in 1/N, at 1/N = 0",
+                                      "nats per neuron"),
+                 "alpha_1_estimate_err": ("statistical standard error of alpha_1_estimate", "nats per neuron"),
                  "slope": ("slope of α_{1/2} against 1/N", "nats"),
                  "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron")})
-    out.attrs.update(extrapolation="alpha_half(N) = alpha_1 + c/N, least squares over the N values",
+    out.attrs.update(extrapolation="alpha_half(N) = alpha_1 + c/N, least squares weighted by 1/err",
                      criterion=ds.attrs.get("criterion", ""))
     out.attrs.update(provenance_attrs("capacity_crossing_estimate", dict(rho=rho)))
     return out
@@ -406,7 +452,7 @@ def basin_curves(
     for i, alpha in enumerate(a):
         p = _n_patterns(float(alpha), n)
         bank = PatternBank(ens, p, n, seed=int(gen.integers(2**62)), chunk=1 << 16)
-        targets = gen.choice(p, size=trials, replace=trials > p)
+        targets = _draw_targets(bank, trials, gen)
         xi_t = bank.rows(targets).astype(np.float64)
         for j, rho in enumerate(rs):
             cues = xi_t if rho >= 1.0 else noisy_cue(xi_t, float(rho), rng=gen)

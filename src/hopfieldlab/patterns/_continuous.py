@@ -28,7 +28,14 @@ def gaussian(
 def spherical(
     n_patterns: int, n_neurons: int, *, rng: RNGLike = None, dtype: str = "float64"
 ) -> np.ndarray:
-    """Draw patterns uniformly on the sphere of radius sqrt(N), so that |ξ|² = N; shape (P, N)."""
-    xi = gaussian(n_patterns, n_neurons, rng=rng, dtype="float64")
-    xi *= np.sqrt(xi.shape[1]) / np.linalg.norm(xi, axis=1, keepdims=True)
-    return xi.astype(_dtype(dtype), copy=False)
+    """Draw patterns uniformly on the sphere of radius sqrt(N), so that |ξ|² = N; shape (P, N).
+
+    The Gaussian draw is made in the requested dtype (float32 halves the cost of a streamed
+    pattern bank); the squared norms are accumulated in float64, so |ξ|² = N holds to the
+    dtype's rounding.
+    """
+    dt = _dtype(dtype)
+    xi = gaussian(n_patterns, n_neurons, rng=rng, dtype=dt)
+    sq = np.einsum("ij,ij->i", xi, xi, dtype=np.float64)
+    xi *= (np.sqrt(xi.shape[1] / sq)).astype(dt)[:, None]
+    return xi

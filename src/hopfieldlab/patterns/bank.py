@@ -8,6 +8,7 @@ pass over the bank yields the same numbers, in any order, and pattern μ alone c
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,9 +91,23 @@ class PatternBank:
         return rademacher(rows, self.n_neurons, rng=gen).astype(self.dtype)
 
     def __iter__(self) -> Iterator[np.ndarray]:
-        """Yield the blocks in order; every pass yields the same arrays."""
-        for k in range(self.n_blocks):
-            yield self.block(k)
+        """Yield the blocks in order; every pass yields the same arrays.
+
+        Block k + 1 is drawn in a background thread while the caller works on block k (NumPy's
+        generators release the GIL), so generation overlaps the consumer's kernels; at most two
+        blocks are alive at a time.
+        """
+        if self.n_blocks == 1:
+            yield self.block(0)
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bank") as pool:
+            ahead = pool.submit(self.block, 0)
+            for k in range(self.n_blocks):
+                current = ahead.result()
+                if k + 1 < self.n_blocks:
+                    ahead = pool.submit(self.block, k + 1)
+                yield current
+                del current
 
     def pattern(self, mu: int) -> np.ndarray:
         """Pattern μ alone, shape (N,), equal to row μ of :meth:`to_array`."""

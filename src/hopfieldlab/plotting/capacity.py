@@ -56,10 +56,13 @@ def plot_crossing_extrapolation(est: xr.Dataset, ax: Any = None) -> Any:
     """α_{1/2}(N) against 1/N with the linear extrapolation to N = ∞ and the theory value."""
     fig, ax = new_axes(ax)
     inv = 1.0 / est.N.values
-    ax.plot(inv, est.alpha_half.values, "o", color=N_COLORS[2], label="α where p = 1/2")
+    err = est.alpha_half_err.values if "alpha_half_err" in est else None
+    ax.errorbar(inv, est.alpha_half.values, yerr=err, fmt="o", capsize=2, color=N_COLORS[2],
+                label="α where p = 1/2")
     xs = np.linspace(0, inv.max() * 1.05, 20)
     ax.plot(xs, float(est.alpha_1_estimate) + float(est.slope) * xs, "-", color=N_COLORS[2], lw=1,
-            label=f"fit: α₁ ≈ {float(est.alpha_1_estimate):.4f}")
+            label=f"fit: α₁ ≈ {float(est.alpha_1_estimate):.4f}"
+                  + (f" ± {float(est.alpha_1_estimate_err):.4f}" if "alpha_1_estimate_err" in est else ""))
     ax.axhline(float(est.alpha_1_theory), color="k", ls="--", lw=1,
                label=f"theory α₁ = {float(est.alpha_1_theory):.4f}")
     ax.set_xlabel("1/N")
