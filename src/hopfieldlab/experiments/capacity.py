@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from scipy import optimize, special
 
 from .._rng import as_generator
 from .._typing import RNGLike
@@ -28,6 +29,7 @@ from .._validation import check_choice, check_int, check_scalar
 from ..dynamics.retrieval import retrieve, target_weight
 from ..io import annotate, cached_dataset, provenance_attrs
 from ..patterns.bank import PatternBank, noisy_cue
+from ..theory.dense_finite import one_step_probability, one_step_threshold
 from ..theory.dense import (
     alpha_1,
     alpha_c,
@@ -172,7 +174,14 @@ def _draw_targets(bank: PatternBank, m: int, gen: np.random.Generator) -> np.nda
 
 def _trial_success(ensemble: str, n: int, p: int, lam: float, rho: float, n_trials: int,
                    n_banks: int, gen: np.random.Generator) -> np.ndarray:
-    """One-step successes of ``n_trials`` targets spread over ``n_banks`` independent banks."""
+    """One-step successes of ``n_trials`` targets spread over ``n_banks`` independent banks.
+
+    More banks are used when a bank holds fewer patterns than its share of targets: a repeated
+    target at ρ = 1 repeats its outcome exactly, and such copies would make the binomial error
+    bars too small. With distinct targets the outcomes in one bank share only the single overlap
+    between each pair of targets, and the trials are nearly independent.
+    """
+    n_banks = max(n_banks, -(-n_trials // min(p, 1 << 16)))
     wins = []
     for k in range(n_banks):
         m = n_trials // n_banks + (1 if k < n_trials % n_banks else 0)
@@ -265,8 +274,10 @@ def retrieval_vs_alpha(
 
     Returns
     -------
-    Dataset with ``p_retrieval``, ``p_err``, ``n_patterns`` (rho, N, alpha) and ``alpha_1_theory``
-    (rho); attribute ``criterion``.
+    Dataset with ``p_retrieval``, ``p_err``, ``n_patterns``, ``p_theory`` (rho, N, alpha) and
+    ``alpha_1_theory`` (rho); attribute ``criterion``. ``p_theory`` is the finite-N law of
+    :func:`hopfieldlab.theory.dense_finite.one_step_probability` at each point's P, and
+    ``p_theory_curve`` (rho, N, alpha_curve) the same law on a fine grid for figures.
     """
     ens = check_choice(ensemble, "ensemble", ENSEMBLES)
     lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
@@ -299,12 +310,23 @@ def retrieval_vs_alpha(
                     progress(done, total)
     err = np.sqrt(p_hat * (1 - p_hat) / trials)
     a1_rho = np.array([alpha_1(lam, ens, rho=float(r)) for r in rs])
+    # finite-N theory at the realised P (α_eff = log P / N, not the nominal α)
+    p_th = np.array([[[one_step_probability(math.log(int(n_pat[i, j, k])) / n, lam, n, ens, float(r))
+                       for k in range(alphas.size)] for j, n in enumerate(ns)] for i, r in enumerate(rs)])
+    fine = np.linspace(alphas.min(), alphas.max(), 241)
+    p_curve = np.array([[[one_step_probability(float(a), lam, n, ens, float(r)) for a in fine]
+                         for n in ns] for r in rs])
     ds = xr.Dataset(
         {"p_retrieval": (("rho", "N", "alpha"), p_hat), "p_err": (("rho", "N", "alpha"), err),
+         "p_theory": (("rho", "N", "alpha"), p_th),
+         "p_theory_curve": (("rho", "N", "alpha_curve"), p_curve),
          "n_patterns": (("rho", "N", "alpha"), n_pat), "alpha_1_theory": (("rho",), a1_rho)},
-        coords={"rho": rs, "N": ns, "alpha": alphas},
+        coords={"rho": rs, "N": ns, "alpha": alphas, "alpha_curve": fine},
     )
     annotate(ds, {"p_retrieval": ("retrieval probability of a typical pattern", "1"),
+                "p_theory_curve": ("finite-N theory on a fine α grid", "1"),
+                "alpha_curve": ("load α of the theory curve", "nats per neuron"),
+                "p_theory": ("finite-N theory: log-normal REM law of the one-step criterion", "1"),
                 "p_err": ("binomial standard error of p_retrieval", "1"),
                 "n_patterns": ("number of stored patterns P = round(e^{αN})", "1"),
                 "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron"),
@@ -337,39 +359,74 @@ def _half_crossing(alphas: np.ndarray, p: np.ndarray) -> float:
 
 
 def _half_crossing_err(alphas: np.ndarray, p: np.ndarray, n_trials: int | None) -> tuple[float, float]:
-    """α where p(α) first falls through 1/2, and its standard error from binomial noise on p.
+    """α where p(α) falls through 1/2, and its standard error, from a probit fit to the counts.
 
-    The error propagates the Agresti–Coull variance p̃(1 − p̃)/(n + 4), p̃ = (np + 2)/(n + 4),
-    of the two bracketing points through the linear interpolation; the adjusted variance stays
-    positive at p = 0 or 1, where the plain binomial estimate would claim certainty.
+    p(α) = Φ((α_{1/2} − α)/w) is fitted by binomial maximum likelihood to the two points that
+    bracket 1/2 and one neighbour on each side; the error of α_{1/2} comes from the Fisher
+    information. When the transition is sharper than the
+    grid (at most one point strictly between 0 and 1: the likelihood then prefers w → 0), the
+    crossing is only known to lie between the neighbours of the interior point (or between the
+    last p = 1 and the first p = 0): the linear interpolation between the bracketing points is
+    returned with the error of a uniform law on that interval. Without ``n_trials`` the linear interpolation between the bracketing points
+    is returned, error NaN.
     """
-    for k in range(alphas.size - 1):
-        p0, p1 = p[k], p[k + 1]
-        if p0 >= 0.5 > p1:
-            da, dp = alphas[k + 1] - alphas[k], p0 - p1
-            cross = float(alphas[k] + (p0 - 0.5) * da / dp)
-            if n_trials is None:
-                return cross, math.nan
-            var = [(q * n_trials + 2) / (n_trials + 4) for q in (p0, p1)]
-            var = [v * (1 - v) / (n_trials + 4) for v in var]
-            d0, d1 = da * (0.5 - p1) / dp**2, da * (p0 - 0.5) / dp**2
-            return cross, float(math.sqrt(d0 * d0 * var[0] + d1 * d1 * var[1]))
-    return math.nan, math.nan
+    k = next((i for i in range(alphas.size - 1) if p[i] >= 0.5 > p[i + 1]), None)
+    if k is None:
+        return math.nan, math.nan
+    lin = float(alphas[k] + (p[k] - 0.5) * (alphas[k + 1] - alphas[k]) / (p[k] - p[k + 1]))
+    if n_trials is None:
+        return lin, math.nan
+    # fit locally (the bracketing pair and one neighbour each side): the finite-N curves are
+    # skewed, and a global probit would pull the crossing towards the long tail
+    win = slice(max(k - 1, 0), min(k + 3, alphas.size))
+    alphas, y = np.asarray(alphas)[win], np.rint(np.asarray(p)[win] * n_trials)
+    k -= win.start
+    inner = np.flatnonzero((y > 0) & (y < n_trials))
+    if inner.size <= 1:
+        lo_i = (inner[0] - 1) if inner.size else k
+        hi_i = (inner[0] + 1) if inner.size else k + 1
+        lo, hi = alphas[max(lo_i, 0)], alphas[min(hi_i, alphas.size - 1)]
+        return lin, float((hi - lo) / math.sqrt(12.0))
+
+    def nll(theta: np.ndarray) -> float:
+        z = (theta[0] - alphas) / math.exp(theta[1])
+        return float(-np.sum(y * special.log_ndtr(z) + (n_trials - y) * special.log_ndtr(-z)))
+
+    w0 = math.log(0.5 * float(alphas[k + 1] - alphas[k]))
+    fit = optimize.minimize(nll, np.array([lin, w0]), method="Nelder-Mead",
+                            options=dict(xatol=1e-10, fatol=1e-10, maxiter=4000))
+    a_half, w = float(fit.x[0]), math.exp(float(fit.x[1]))
+    z = (a_half - alphas) / w
+    # n φ(z)² / (Φ(z) Φ(−z)) in logs: the tails (|z| ~ 10) would give 0/0 in plain floats
+    log_pdf = -0.5 * z * z - 0.5 * math.log(2 * math.pi)
+    weight = n_trials * np.exp(2 * log_pdf - special.log_ndtr(z) - special.log_ndtr(-z))
+    grad = np.stack([np.full_like(z, 1.0 / w), -z])  # dz/dα_{1/2}, dz/dlog w
+    info = (grad * weight) @ grad.T
+    cov = np.linalg.pinv(info)
+    return a_half, float(math.sqrt(max(cov[0, 0], 0.0)))
 
 
 def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
-    """Estimate α₁ from finite-N curves: α_{1/2}(N) extrapolated linearly in 1/N to N = ∞.
+    """Estimate α₁ from finite-N curves: the crossings α_{1/2}(N) and their plateau at large N.
 
-    α_{1/2}(N) is where the retrieval probability crosses 1/2 (linear interpolation between grid
-    points); its standard error propagates the binomial noise of the two bracketing points. The
-    fit α_{1/2}(N) = α₁ + c/N is weighted by those errors, and the error of the intercept comes
-    from them alone (the statistical error; the curvature of α_{1/2} in 1/N is not in it). With
-    fewer than two finite crossings the estimate is NaN.
+    α_{1/2}(N) is where the retrieval probability crosses 1/2, from a local binomial-likelihood
+    probit fit of each curve (or the grid interval holding it, when the curve is sharper than the
+    grid; see ``_half_crossing_err``). They are set beside the finite-N theory
+    (:func:`hopfieldlab.theory.dense_finite.one_step_threshold`).
+
+    Extrapolation (stated): α_{1/2}(N) = α₁ + c/N through the two largest N (the finite-N theory
+    gives this form at large N: the Laplace prefactor of the overlap law shifts the crossing by
+    c/N with c < 0, while the positive log-normal shift, ∝ e^{−N(α₁ − λ²)}/N, dies out faster).
+    Its error adds in quadrature the propagated statistical error and a systematic one, the
+    difference between the extrapolation and α_{1/2} at the largest N. A line through all N would
+    be biased by the exponential term at small N (``alpha_1_linear`` keeps it for comparison).
 
     Returns
     -------
-    Dataset with ``alpha_half`` and ``alpha_half_err`` (N), and scalars ``alpha_1_estimate``,
-    ``alpha_1_estimate_err``, ``slope``, ``alpha_1_theory``.
+    Dataset with ``alpha_half``, ``alpha_half_err``, ``alpha_half_theory`` (N), the theory curve
+    ``alpha_half_theory_curve`` (N_curve), and scalars ``alpha_1_estimate``,
+    ``alpha_1_estimate_err``, ``alpha_1_linear``, ``alpha_1_theory`` (NaN estimates with fewer
+    than two finite crossings).
     """
     sub = ds.sel(rho=rho)
     alphas = sub.alpha.values
@@ -378,32 +435,47 @@ def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
         p, e = sub.p_retrieval.values, sub.p_err.values
         inner = (p > 0) & (p < 1)
         trials = int(round(np.median(p[inner] * (1 - p[inner]) / e[inner] ** 2))) if inner.any() else None
-    pairs = [_half_crossing_err(alphas, sub.p_retrieval.sel(N=n).values, trials) for n in sub.N.values]
+    ns = sub.N.values
+    pairs = [_half_crossing_err(alphas, sub.p_retrieval.sel(N=n).values, trials) for n in ns]
     half = np.array([c for c, _ in pairs])
     half_err = np.array([e for _, e in pairs])
-    ok = np.isfinite(half)
-    slope = intercept = intercept_err = math.nan
-    if ok.sum() >= 2:
-        x = 1.0 / sub.N.values[ok]
-        good_err = np.isfinite(half_err[ok]) & (half_err[ok] > 0)
-        if good_err.all():
-            coef, cov = np.polyfit(x, half[ok], 1, w=1.0 / half_err[ok], cov="unscaled")
-            intercept_err = float(math.sqrt(cov[1, 1]))
-        else:
-            coef = np.polyfit(x, half[ok], 1)
-        slope, intercept = float(coef[0]), float(coef[1])
+    ok = np.flatnonzero(np.isfinite(half))
+    estimate = estimate_err = linear = math.nan
+    if ok.size >= 2:
+        i, j = ok[-2], ok[-1]
+        n1, n2 = float(ns[i]), float(ns[j])
+        estimate = float((n2 * half[j] - n1 * half[i]) / (n2 - n1))
+        stat = math.hypot(n2 * half_err[j], n1 * half_err[i]) / (n2 - n1)
+        estimate_err = float(math.hypot(stat, estimate - half[j]))
+        linear = float(np.polyfit(1.0 / ns[ok], half[ok], 1)[1])
+    ens = ds.attrs.get("ensemble", "spherical")
+    lam = float(ds.attrs.get("lam", math.nan))
+
+    def theory(n: int) -> float:
+        return one_step_threshold(lam, int(n), ens, rho=float(rho)).alpha_half if math.isfinite(lam) else math.nan
+
+    curve_n = np.unique(np.geomspace(max(4, int(ns.min()) // 2), 4 * int(ns.max()), 40).astype(int))
     out = xr.Dataset({"alpha_half": (("N",), half), "alpha_half_err": (("N",), half_err),
-                      "alpha_1_estimate": ((), intercept), "alpha_1_estimate_err": ((), intercept_err),
-                      "slope": ((), slope), "alpha_1_theory": ((), float(sub.alpha_1_theory))},
-                     coords={"N": sub.N.values})
+                      "alpha_half_theory": (("N",), np.array([theory(n) for n in ns])),
+                      "alpha_half_theory_curve": (("N_curve",), np.array([theory(n) for n in curve_n])),
+                      "alpha_1_estimate": ((), estimate), "alpha_1_estimate_err": ((), estimate_err),
+                      "alpha_1_linear": ((), linear),
+                      "alpha_1_theory": ((), float(sub.alpha_1_theory))},
+                     coords={"N": ns, "N_curve": curve_n})
     annotate(out, {"alpha_half": ("α where the retrieval probability crosses 1/2", "nats per neuron"),
-                 "alpha_half_err": ("standard error of alpha_half (binomial noise)", "nats per neuron"),
-                 "alpha_1_estimate": ("α₁ from a weighted linear fit of α_{1/2} in 1/N, at 1/N = 0",
+                 "alpha_half_err": ("standard error of alpha_half (probit fit, or the grid interval "
+                                    "when the transition is sharper than the grid)", "nats per neuron"),
+                 "alpha_half_theory": ("finite-N theory α_{1/2}(N) (log-normal REM law)", "nats per neuron"),
+                 "alpha_half_theory_curve": ("finite-N theory α_{1/2}(N) on a fine N grid", "nats per neuron"),
+                 "alpha_1_estimate": ("α₁ estimate: α_{1/2} = α₁ + c/N through the two largest N",
                                       "nats per neuron"),
-                 "alpha_1_estimate_err": ("statistical standard error of alpha_1_estimate", "nats per neuron"),
-                 "slope": ("slope of α_{1/2} against 1/N", "nats"),
+                 "alpha_1_estimate_err": ("statistical and systematic (distance to α_{1/2}(N_max)) error, "
+                                          "in quadrature", "nats per neuron"),
+                 "alpha_1_linear": ("α_{1/2} fitted linearly in 1/N over all N, at 1/N = 0",
+                                    "nats per neuron"),
                  "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron")})
-    out.attrs.update(extrapolation="alpha_half(N) = alpha_1 + c/N, least squares weighted by 1/err",
+    out.attrs.update(extrapolation="alpha_half(N) = alpha_1 + c/N through the two largest N; error: "
+                     "statistical and |estimate - alpha_half(N_max)| in quadrature",
                      criterion=ds.attrs.get("criterion", ""))
     out.attrs.update(provenance_attrs("capacity_crossing_estimate", dict(rho=rho)))
     return out

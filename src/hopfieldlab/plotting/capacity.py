@@ -37,13 +37,22 @@ def plot_capacity_phase_diagram(ds: xr.Dataset, condensation: xr.Dataset | None 
 
 
 def plot_retrieval_curves(ds: xr.Dataset, rho: float = 1.0, ax: Any = None) -> Any:
-    """Retrieval probability vs α for each N (binomial error bars), with the theory α₁(λ, ρ)."""
+    """Retrieval probability vs α for each N (binomial error bars), with the theory α₁(λ, ρ).
+
+    Lines: the finite-N theory (``p_theory_curve``) in the colour of its N, when present.
+    """
     fig, ax = new_axes(ax)
     sub = ds.sel(rho=rho)
+    curve = "p_theory_curve" in sub
     for i, n in enumerate(sub.N.values):
+        c = N_COLORS[i % len(N_COLORS)]
         ax.errorbar(sub.alpha.values, sub.p_retrieval.sel(N=n).values, yerr=sub.p_err.sel(N=n).values,
-                    marker="o", ms=3.5, lw=1, capsize=2, color=N_COLORS[i % len(N_COLORS)], label=f"N = {n}")
-    ax.axvline(float(sub.alpha_1_theory), color="k", lw=1, ls="--", label="theory α₁(λ, ρ)")
+                    fmt="o" if curve else "o-", ms=3.5, lw=1, capsize=2, color=c, label=f"N = {n}")
+        if curve:
+            ax.plot(sub.alpha_curve.values, sub.p_theory_curve.sel(N=n).values, "-", lw=0.9, color=c)
+    if curve:
+        ax.plot([], [], "-", color="0.4", lw=0.9, label="finite-N theory")
+    ax.axvline(float(sub.alpha_1_theory), color="k", lw=1, ls="--", label="theory α₁(λ, ρ), N → ∞")
     ax.axhline(0.5, color="0.6", lw=0.6)
     ax.set_xlabel("load α = log(P)/N")
     ax.set_ylabel("retrieval probability")
@@ -53,20 +62,23 @@ def plot_retrieval_curves(ds: xr.Dataset, rho: float = 1.0, ax: Any = None) -> A
 
 
 def plot_crossing_extrapolation(est: xr.Dataset, ax: Any = None) -> Any:
-    """α_{1/2}(N) against 1/N with the linear extrapolation to N = ∞ and the theory value."""
+    """α_{1/2}(N) against 1/N beside the finite-N theory curve, the estimate and α₁."""
     fig, ax = new_axes(ax)
     inv = 1.0 / est.N.values
-    err = est.alpha_half_err.values if "alpha_half_err" in est else None
-    ax.errorbar(inv, est.alpha_half.values, yerr=err, fmt="o", capsize=2, color=N_COLORS[2],
-                label="α where p = 1/2")
-    xs = np.linspace(0, inv.max() * 1.05, 20)
-    ax.plot(xs, float(est.alpha_1_estimate) + float(est.slope) * xs, "-", color=N_COLORS[2], lw=1,
-            label=f"fit: α₁ ≈ {float(est.alpha_1_estimate):.4f}"
-                  + (f" ± {float(est.alpha_1_estimate_err):.4f}" if "alpha_1_estimate_err" in est else ""))
-    ax.axhline(float(est.alpha_1_theory), color="k", ls="--", lw=1,
-               label=f"theory α₁ = {float(est.alpha_1_theory):.4f}")
+    ax.errorbar(inv, est.alpha_half.values, yerr=est.alpha_half_err.values, fmt="o", capsize=2,
+                color=N_COLORS[2], label="simulation: α where p = 1/2")
+    if "alpha_half_theory_curve" in est:
+        ax.plot(1.0 / est.N_curve.values, est.alpha_half_theory_curve.values, "-", color=N_COLORS[2], lw=1,
+                label="finite-N theory (log-normal REM)")
+    a1 = float(est.alpha_1_theory)
+    ax.axhline(a1, color="k", ls="--", lw=1, label=f"N → ∞ theory α₁ = {a1:.4f}")
+    e, de = float(est.alpha_1_estimate), float(est.alpha_1_estimate_err)
+    if np.isfinite(e) and np.isfinite(de):
+        ax.axhspan(e - de, e + de, color=N_COLORS[2], alpha=0.15, lw=0,
+                   label=f"estimate α₁ ≈ {e:.4f} ± {de:.4f}")
+    ax.set_xlim(left=0)
     ax.set_xlabel("1/N")
-    ax.set_ylabel("α_{1/2}(N)")
+    ax.set_ylabel(r"$\alpha_{1/2}(N)$")
     ax.legend(fontsize=7, frameon=False)
     return fig
 

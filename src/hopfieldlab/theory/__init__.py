@@ -56,6 +56,12 @@ from .dense import rho_min as rho_min  # noqa: E402
 __all__ += ["dense", "RootResult", "alpha_1", "alpha_c", "rho_min", "attention_log_capacity",
             "attention_threshold"]
 
+from . import dense_finite as dense_finite  # noqa: E402
+from .dense_finite import one_step_probability as one_step_probability  # noqa: E402
+from .dense_finite import one_step_threshold as one_step_threshold  # noqa: E402
+
+__all__ += ["dense_finite", "one_step_probability", "one_step_threshold"]
+
 from . import highstorage as highstorage  # noqa: E402
 
 __all__ += ["highstorage"]
