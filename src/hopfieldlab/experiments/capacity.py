@@ -29,7 +29,6 @@ from .._validation import check_choice, check_int, check_scalar
 from ..dynamics.retrieval import retrieve, target_weight
 from ..io import annotate, cached_dataset, provenance_attrs
 from ..patterns.bank import PatternBank, noisy_cue
-from ..theory.dense_finite import one_step_probability, one_step_threshold
 from ..theory.dense import (
     alpha_1,
     alpha_c,
@@ -38,6 +37,7 @@ from ..theory.dense import (
     lambda_star,
     rho_min,
 )
+from ..theory.dense_finite import one_step_probability, one_step_threshold
 
 __all__ = [
     "CRITERION",
@@ -56,6 +56,7 @@ Progress = Callable[[int, int], None] | None
 CRITERION = "one-step softmax weight of the target > 1/2 at the cue"
 ENSEMBLES = ("gaussian", "spherical")
 MAX_PATTERNS = 20_000_000  # refuse banks beyond this (minutes per pass on a laptop)
+BANK_CHUNK = 1 << 16  # rows per generated block of the experiments' pattern banks
 
 
 
@@ -181,13 +182,13 @@ def _trial_success(ensemble: str, n: int, p: int, lam: float, rho: float, n_tria
     bars too small. With distinct targets the outcomes in one bank share only the single overlap
     between each pair of targets, and the trials are nearly independent.
     """
-    n_banks = max(n_banks, -(-n_trials // min(p, 1 << 16)))
+    n_banks = max(n_banks, -(-n_trials // min(p, BANK_CHUNK)))
     wins = []
     for k in range(n_banks):
         m = n_trials // n_banks + (1 if k < n_trials % n_banks else 0)
         if m == 0:
             continue
-        bank = PatternBank(ensemble, p, n, seed=int(gen.integers(2**62)), chunk=1 << 16)
+        bank = PatternBank(ensemble, p, n, seed=int(gen.integers(2**62)), chunk=BANK_CHUNK)
         targets = _draw_targets(bank, m, gen)
         xi_t = bank.rows(targets).astype(np.float64)
         cues = xi_t if rho >= 1.0 else noisy_cue(xi_t, rho, rng=gen)
@@ -363,12 +364,11 @@ def _half_crossing_err(alphas: np.ndarray, p: np.ndarray, n_trials: int | None) 
 
     p(α) = Φ((α_{1/2} − α)/w) is fitted by binomial maximum likelihood to the two points that
     bracket 1/2 and one neighbour on each side; the error of α_{1/2} comes from the Fisher
-    information. When the transition is sharper than the
-    grid (at most one point strictly between 0 and 1: the likelihood then prefers w → 0), the
-    crossing is only known to lie between the neighbours of the interior point (or between the
-    last p = 1 and the first p = 0): the linear interpolation between the bracketing points is
-    returned with the error of a uniform law on that interval. Without ``n_trials`` the linear interpolation between the bracketing points
-    is returned, error NaN.
+    information. When the transition is sharper than the grid (at most one point strictly between
+    0 and 1: the likelihood then prefers w → 0), the crossing is only known to lie between the
+    neighbours of the interior point (or between the last p = 1 and the first p = 0), and the
+    linear interpolation between the bracketing points is returned with the error of a uniform
+    law on that interval. Without ``n_trials``: the linear interpolation, error NaN.
     """
     k = next((i for i in range(alphas.size - 1) if p[i] >= 0.5 > p[i + 1]), None)
     if k is None:
@@ -434,7 +434,7 @@ def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
     if trials is None:  # older datasets: recover n from the error bars of a point with 0 < p < 1
         p, e = sub.p_retrieval.values, sub.p_err.values
         inner = (p > 0) & (p < 1)
-        trials = int(round(np.median(p[inner] * (1 - p[inner]) / e[inner] ** 2))) if inner.any() else None
+        trials = round(float(np.median(p[inner] * (1 - p[inner]) / e[inner] ** 2))) if inner.any() else None
     ns = sub.N.values
     pairs = [_half_crossing_err(alphas, sub.p_retrieval.sel(N=n).values, trials) for n in ns]
     half = np.array([c for c, _ in pairs])
@@ -463,14 +463,14 @@ def crossing_estimate(ds: xr.Dataset, rho: float = 1.0) -> xr.Dataset:
                       "alpha_1_theory": ((), float(sub.alpha_1_theory))},
                      coords={"N": ns, "N_curve": curve_n})
     annotate(out, {"alpha_half": ("α where the retrieval probability crosses 1/2", "nats per neuron"),
-                 "alpha_half_err": ("standard error of alpha_half (probit fit, or the grid interval "
-                                    "when the transition is sharper than the grid)", "nats per neuron"),
+                 "alpha_half_err": (("standard error of alpha_half (probit fit, or the grid interval "
+                                     "when the transition is sharper than the grid)"), "nats per neuron"),
                  "alpha_half_theory": ("finite-N theory α_{1/2}(N) (log-normal REM law)", "nats per neuron"),
                  "alpha_half_theory_curve": ("finite-N theory α_{1/2}(N) on a fine N grid", "nats per neuron"),
                  "alpha_1_estimate": ("α₁ estimate: α_{1/2} = α₁ + c/N through the two largest N",
                                       "nats per neuron"),
-                 "alpha_1_estimate_err": ("statistical and systematic (distance to α_{1/2}(N_max)) error, "
-                                          "in quadrature", "nats per neuron"),
+                 "alpha_1_estimate_err": (("statistical and systematic (distance to α_{1/2}(N_max)) "
+                                           "error, in quadrature"), "nats per neuron"),
                  "alpha_1_linear": ("α_{1/2} fitted linearly in 1/N over all N, at 1/N = 0",
                                     "nats per neuron"),
                  "alpha_1_theory": ("theory threshold α₁(λ, ρ)", "nats per neuron")})
@@ -523,7 +523,7 @@ def basin_curves(
     total, done = a.size * rs.size, 0
     for i, alpha in enumerate(a):
         p = _n_patterns(float(alpha), n)
-        bank = PatternBank(ens, p, n, seed=int(gen.integers(2**62)), chunk=1 << 16)
+        bank = PatternBank(ens, p, n, seed=int(gen.integers(2**62)), chunk=BANK_CHUNK)
         targets = _draw_targets(bank, trials, gen)
         xi_t = bank.rows(targets).astype(np.float64)
         for j, rho in enumerate(rs):

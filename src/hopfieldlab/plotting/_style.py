@@ -20,3 +20,18 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.2, 3.6)) -> tuple
     fig, ax = plt.subplots(figsize=figsize, constrained_layout=True)
     ax.grid(alpha=0.25, lw=0.6)
     return fig, ax
+
+
+def new_axes_pair(axes: Any = None, figsize: tuple[float, float] = (8.4, 3.4)) -> tuple[Any, Any]:
+    """Return (figure, two axes side by side): the given pair's figure, or a new styled figure."""
+    if axes is not None:
+        return axes[0].figure, axes
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=figsize, constrained_layout=True)
+    for a in axes:
+        a.grid(alpha=0.25, lw=0.6)
+    return fig, axes

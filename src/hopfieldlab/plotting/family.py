@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ._style import new_axes
+from ._style import new_axes, new_axes_pair
 
 _MARKERS = ("o", "s", "^", "D", "v", "P")
 
@@ -86,14 +86,7 @@ def plot_sparse_retrieval(ds: xr.Dataset, axes: Any = None) -> Any:
     ``ds`` is the output of :func:`hopfieldlab.experiments.family_more.sparse_retrieval`.
     ``axes`` is an optional pair of axes.
     """
-    if axes is None:
-        import matplotlib.pyplot as plt
-
-        fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.4), constrained_layout=True)
-        for a in axes:
-            a.grid(alpha=0.25, lw=0.6)
-    else:
-        fig = axes[0].figure
+    fig, axes = new_axes_pair(axes, figsize=(8.4, 3.4))
     cmap = _cmap(len(ds.alpha))
     for j, a in enumerate(ds.alpha.values):
         lab = {1.0: "softmax (α = 1)", 2.0: "sparsemax (α = 2)"}.get(float(a), f"entmax α = {a:g}")

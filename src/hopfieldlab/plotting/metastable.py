@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ._style import new_axes
+from ._style import new_axes, new_axes_pair
 
 _KIND_STYLE = {"global": ("#7a7a7a", "o"), "metastable": ("#c8432b", "s"), "pattern": ("#1f5fa8", "^")}
 
@@ -33,14 +33,7 @@ def plot_metastable_diagram(ds: xr.Dataset, axes: Any = None) -> Any:
     the shaded band is where the separation condition holds for every pattern. ``axes`` is an
     optional pair of axes.
     """
-    if axes is None:
-        import matplotlib.pyplot as plt
-
-        fig, axes = plt.subplots(1, 2, figsize=(9.0, 4.2), constrained_layout=True)
-        for a in axes:
-            a.grid(alpha=0.25, lw=0.6)
-    else:
-        fig = axes[0].figure
+    fig, axes = new_axes_pair(axes, figsize=(9.0, 4.2))
     beta = ds.beta.values
     for kind, (color, marker) in _KIND_STYLE.items():
         axes[0].plot(beta, ds.fraction.sel(kind=kind), marker=marker, color=color, mfc="white", ms=4,

@@ -20,8 +20,10 @@ SIZES = {
     "small": {"gibbs_samples": 4000, "gibbs_t": 4.0, "gibbs_dt": 1e-3, "ou_n": 400, "ou_h": 1e-3, "ou_t": 2.0,
                   "hnn_n": 400, "hnn_h": 2e-3, "hnn_t": 2.0, "hnn_sde": 10_000, "n_times": 121},
     "full": {"gibbs_samples": 20_000, "gibbs_t": 8.0, "gibbs_dt": 5e-4, "ou_n": 800, "ou_h": 1e-3, "ou_t": 4.0,
-                 "hnn_n": 800, "hnn_h": 1e-3, "hnn_t": 4.0, "hnn_sde": 40_000, "n_times": 241},
+                 "hnn_n": 800, "hnn_h": 1e-3, "hnn_t": 4.0, "hnn_sde": 40_000, "n_times": 301},
 }
+# deterministic trajectories: t_final/mirror_step steps must be a multiple of n_times − 1 at every size
+FLOW_T_FINAL, MIRROR_STEP = 6.0, 0.01
 
 INTRO = """
 <p>A continuous Hopfield network dx/dt = −x/τ + Wσ(x) + b with symmetric W descends the energy
@@ -48,8 +50,8 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
 
     # deterministic flow in three forms
     t0 = time.perf_counter()
-    p1 = {"activations": ["logistic", "tanh", "arctan"], "n_times": cfg["n_times"], "t_final": 6.0,
-              "mirror_step": 0.01}
+    p1 = {"activations": ["logistic", "tanh", "arctan"], "n_times": cfg["n_times"], "t_final": FLOW_T_FINAL,
+              "mirror_step": MIRROR_STEP}
     ds1, c1 = cached_dataset(cache, "flow_trajectories", p1, lambda: exp.flow_trajectories(
         p1["activations"], n_times=p1["n_times"], t_final=p1["t_final"], mirror_step=p1["mirror_step"]))
     dt1 = time.perf_counter() - t0
