@@ -27,7 +27,7 @@ from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_choice, check_int, check_scalar
 from ..dynamics.retrieval import retrieve, target_weight
-from ..io import annotate, cached_dataset, provenance_attrs
+from ..io import annotate, cached_array, provenance_attrs
 from ..patterns.bank import PatternBank, noisy_cue
 from ..theory.dense import (
     alpha_1,
@@ -264,7 +264,7 @@ def retrieval_vs_alpha(
 
     Interrupt/resume: every (ρ, N, α) point draws its own seed from ``rng`` up front, and with
     ``cache`` (a folder) each finished point is stored through
-    :func:`hopfieldlab.io.cached_dataset`; a rerun with the same seed and arguments loads the
+    :func:`hopfieldlab.io.cached_array`; a rerun with the same seed and arguments loads the
     finished points and computes only the rest, so an interruption (KeyboardInterrupt, or an
     exception raised from ``progress``) loses only the point in progress. Resuming needs a
     seed: with ``rng=None`` the point seeds differ between runs and nothing is reused.
@@ -342,16 +342,11 @@ def retrieval_vs_alpha(
 
 def _point_success(args: tuple, cache: str | Path | None) -> np.ndarray:
     """Success flags of one (ensemble, N, P, λ, ρ, trials, banks, seed) point, cached if asked."""
-    def compute() -> xr.Dataset:
-        *head, seed = args
-        ok = _trial_success(*head, np.random.default_rng(seed))
-        return xr.Dataset({"ok": (("trial",), np.asarray(ok, dtype=bool))})
-
-    if cache is None:
-        return compute().ok.values
+    *head, seed = args
     keys = ("ensemble", "n", "p", "lam", "rho", "trials", "banks", "seed")
-    ds, _ = cached_dataset(cache, "capacity_point", dict(zip(keys, args)), compute)
-    return np.asarray(ds.ok.values, dtype=bool)
+    ok = cached_array(cache, "capacity_point", dict(zip(keys, args)),
+                      lambda: _trial_success(*head, np.random.default_rng(seed)))
+    return np.asarray(ok, dtype=bool)
 
 
 def _half_crossing(alphas: np.ndarray, p: np.ndarray) -> float:

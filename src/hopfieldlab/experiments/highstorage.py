@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -18,7 +19,7 @@ from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_int, check_scalar
 from ..dynamics import run_montecarlo
-from ..io import annotate, provenance_attrs
+from ..io import annotate, cached_array, provenance_attrs
 from ..models import AbstractOverlapCost, Network
 from ..theory.highstorage import alpha_c, phase_lines, retrieval_temperature, rs_branch
 from ._common import MODELS, model_costs
@@ -125,6 +126,23 @@ def phase_diagram(
     return ds
 
 
+def _grid_load(costs: dict, alpha: float, ts: np.ndarray, n: int, seeds: int, sweeps: int,
+               gen: np.random.Generator) -> np.ndarray:
+    """m (model, T, seed) at one load: per seed one pattern set shared by both models and all T."""
+    out = np.zeros((len(MODELS), ts.size, seeds))
+    p = max(1, round(alpha * n))
+    for s in range(seeds):
+        xi = patterns.rademacher(p, n, rng=gen)
+        s0 = np.where(xi[0] > 0, 1, -1).astype(np.int8)
+        net = {k: Network(xi, costs[k]) for k in MODELS}
+        for it, t in enumerate(ts):
+            seed = np.random.SeedSequence(int(gen.integers(2**62)))
+            for im, k in enumerate(MODELS):
+                res = run_montecarlo(net[k], s0, T=float(t), n_sweeps=sweeps, rng=seed)
+                out[im, it, s] = float(res.overlaps[res.overlaps.shape[0] // 2:, 0, 0].mean())
+    return out
+
+
 def retrieval_grid(
     alphas: Sequence[float] | np.ndarray,
     temperatures: Sequence[float] | np.ndarray,
@@ -136,6 +154,7 @@ def retrieval_grid(
     c: float = 1.0,
     rng: RNGLike = None,
     progress: Progress = None,
+    cache: str | Path | None = None,
 ) -> xr.Dataset:
     """Monte Carlo retrieval from a stored pattern on an (α, T) grid, beside the RS theory.
 
@@ -161,6 +180,10 @@ def retrieval_grid(
         Speed of light of the relativistic cost.
     rng : Generator, int or None
     progress : callable(done, total) or None
+        Called once per load.
+    cache : path, optional
+        Folder where each finished load (every T, seed and model) is kept: a rerun with the
+        same seed and arguments computes only the missing loads.
 
     Returns
     -------
@@ -182,22 +205,15 @@ def retrieval_grid(
     costs = model_costs(c)
     shape = (len(MODELS), a.size, ts.size, seeds)
     m_mc = np.zeros(shape)
-    total, done = a.size * ts.size * seeds, 0
+    # one stream per load, drawn up front: each load is a resumable unit of work
+    streams = gen.integers(0, 2**63 - 1, size=a.size)
     for ia, al in enumerate(a):
-        p = max(1, round(al * n))
-        for s in range(seeds):
-            xi = patterns.rademacher(p, n, rng=gen)
-            s0 = np.where(xi[0] > 0, 1, -1).astype(np.int8)
-            net = {k: Network(xi, costs[k]) for k in MODELS}
-            for it, t in enumerate(ts):
-                seed = np.random.SeedSequence(int(gen.integers(2**62)))
-                for im, k in enumerate(MODELS):
-                    res = run_montecarlo(net[k], s0, T=float(t), n_sweeps=sweeps, rng=seed)
-                    half = res.overlaps[res.overlaps.shape[0] // 2:, 0, 0]
-                    m_mc[im, ia, it, s] = float(half.mean())
-                done += 1
-                if progress:
-                    progress(done, total)
+        point = dict(alpha=float(al), T=ts.tolist(), n=n, seeds=seeds, sweeps=sweeps, c=c,
+                     stream=int(streams[ia]))
+        m_mc[:, ia] = cached_array(cache, "highstorage_grid_load", point, lambda: _grid_load(
+            costs, point["alpha"], ts, n, seeds, sweeps, np.random.default_rng(point["stream"])))
+        if progress:
+            progress(ia + 1, a.size)
     m_th = np.full(shape[:3], np.nan)
     t_m = np.zeros((len(MODELS), a.size))
     for im, k in enumerate(MODELS):
@@ -329,6 +345,7 @@ def retrieval_boundary_vs_n(
     c: float = 1.0,
     rng: RNGLike = None,
     progress: Progress = None,
+    cache: str | Path | None = None,
 ) -> xr.Dataset:
     """Finite-size study of the retrieval boundary: where retrieval stops, per N, against RS theory.
 
@@ -359,6 +376,9 @@ def retrieval_boundary_vs_n(
         Speed of light of the relativistic cost.
     rng : Generator, int or None
     progress : callable(done, total) or None
+    cache : path, optional
+        Folder where each finished (T, N, α) point is kept (:func:`hopfieldlab.io.cached_array`):
+        a rerun with the same seed and arguments computes only the missing points.
 
     Returns
     -------
@@ -393,12 +413,14 @@ def retrieval_boundary_vs_n(
     for it, t in enumerate(ts):
         for i_n, n in enumerate(ns):
             for ir in range(rs.size):
-                for s in range(seeds):
-                    m[it, i_n, ir, s] = retrieval_point(cost, int(n), float(alpha[it, ir]), float(t),
-                                                        sweeps, rng=int(streams[it, i_n, ir, s]))[0]
-                    done += 1
-                    if progress:
-                        progress(done, total)
+                point = dict(model=model, c=c, n=int(n), alpha=float(alpha[it, ir]), T=float(t),
+                             sweeps=sweeps, streams=streams[it, i_n, ir].tolist())
+                m[it, i_n, ir] = cached_array(cache, "highstorage_boundary_point", point, lambda: [
+                    retrieval_point(cost, point["n"], point["alpha"], point["T"], sweeps, rng=int(st))[0]
+                    for st in point["streams"]])
+                done += seeds
+                if progress:
+                    progress(done, total)
     retrieved = m > thr
     half = np.full((ts.size, ns.size), np.nan)
     width = np.full_like(half, np.nan)

@@ -75,7 +75,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
               sweeps=cfg["sweeps"], seed=seed + 7)
     ds2, c2 = cached_dataset(cache, "highstorage_retrieval_grid", p2, lambda: exp.retrieval_grid(
         p2["alphas"], p2["T"], n_neurons=p2["N"], n_seeds=p2["seeds"], n_sweeps=p2["sweeps"],
-        rng=p2["seed"], progress=cb("high-storage Monte Carlo")))
+        rng=p2["seed"], progress=cb("high-storage Monte Carlo"), cache=Path(cache) / "highstorage_points"))
     dt2 = time.perf_counter() - t0
     for model in ("classical", "relativistic"):
         stem = f"hs_retrieval_{model}"
@@ -105,7 +105,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
               sweeps=cfg["fs_sweeps"], seed=seed + 8)
     ds3, c3 = cached_dataset(cache, "highstorage_boundary_vs_n", p3, lambda: exp.retrieval_boundary_vs_n(
         p3["N"], p3["T"], p3["ratios"], n_seeds=p3["seeds"], n_sweeps=p3["sweeps"], rng=p3["seed"],
-        progress=cb("finite-size retrieval boundary")))
+        progress=cb("finite-size retrieval boundary"), cache=Path(cache) / "highstorage_points"))
     dt3 = time.perf_counter() - t0
     save_figure(plot_boundary_vs_n(ds3), figs, "hs_boundary_vs_n")
     sec.figures.append(("hs_boundary_vs_n", ("classical: load where half the runs retrieve, vs N^-1/2, "
