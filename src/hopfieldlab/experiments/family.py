@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -17,7 +18,7 @@ import xarray as xr
 from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_int, check_scalar
-from ..io import provenance_attrs
+from ..io import cached_array, provenance_attrs
 from ..models import Network
 from ..models.family import (
     Exponential,
@@ -47,6 +48,13 @@ def _positive_floats(values: Sequence[float], name: str) -> list[float]:
     return out
 
 
+def _polynomial_rates(degree: int, n: int, p: int, reps: int, tested: int, stream: int) -> np.ndarray:
+    """One-flip error rates of ``reps`` independent pattern sets at one (n, N, P) point."""
+    gen = np.random.default_rng(stream)
+    return np.array([pattern_stability(Network(rademacher(p, n, rng=gen), Polynomial(degree, n)),
+                                       np.arange(min(p, tested))).bit_error for _ in range(reps)])
+
+
 def polynomial_capacity_scaling(
     degrees: Sequence[int],
     sizes: Sequence[int],
@@ -56,6 +64,7 @@ def polynomial_capacity_scaling(
     max_tested: int = 150,
     rng: RNGLike = None,
     progress: Progress = None,
+    cache: str | Path | None = None,
 ) -> xr.Dataset:
     """One-flip error rate of stored patterns for F(x) = xⁿ at P = α N^(n-1).
 
@@ -73,6 +82,9 @@ def polynomial_capacity_scaling(
         Patterns tested per set (>= 1).
     rng : Generator, int, SeedSequence or None
     progress : callable(done, total) or None
+    cache : path, optional
+        Folder where each finished (n, N, α) point is kept (:func:`hopfieldlab.io.cached_array`):
+        a rerun with the same seed and arguments computes only the missing points.
 
     Returns
     -------
@@ -89,17 +101,13 @@ def polynomial_capacity_scaling(
     sim, err, th = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     n_pat = np.zeros(shape, dtype=np.int64)
     total, done = int(np.prod(shape)), 0
+    streams = gen.integers(0, 2**63 - 1, size=shape)  # one per point, drawn up front: resumable
     for a, n in enumerate(ns):
         for b, big_n in enumerate(sz):
             for c, alpha in enumerate(al):
                 p = max(1, round(alpha * big_n ** (n - 1)))
-                rates = [
-                    pattern_stability(
-                        Network(rademacher(p, big_n, rng=gen), Polynomial(n, big_n)),
-                        np.arange(min(p, tested)),
-                    ).bit_error
-                    for _ in range(reps)
-                ]
+                point = dict(degree=n, n=big_n, p=p, reps=reps, tested=tested, stream=int(streams[a, b, c]))
+                rates = cached_array(cache, "polynomial_point", point, lambda: _polynomial_rates(**point))
                 sim[a, b, c] = np.mean(rates)
                 err[a, b, c] = np.std(rates, ddof=1) / np.sqrt(reps) if reps > 1 else np.nan
                 th[a, b, c] = polynomial_bit_error(n, big_n, p)

@@ -31,7 +31,7 @@ SIZES = {
                  rf_Y=[32, 128, 512], rf_draws=4, rf_tol=0.2,
                  fy_alpha=[1.0, 1.5, 2.0], fy_noise=[0.1, 0.5], fy_queries=16,
                  ms_grid=[0.3, 3000.0, 16], ms_starts=8, pf_grid=[0.3, 10.0, 8]),
-    "small": dict(degrees=[2, 3], poly_N=[30, 60, 120], poly_alpha=[0.05, 0.1, 0.2, 0.4], poly_samples=2,
+    "small": dict(degrees=[2, 3], poly_N=[30, 60, 120], poly_alpha=[0.05, 0.1, 0.2, 0.4], poly_samples=8,
                   poly_tested=40, exp_N=[10, 14, 18], exp_alpha=[0.15, 0.25, 0.35, 0.45, 0.55],
                   exp_tested=60, rf_Y=[32, 128, 512, 2048, 8192], rf_draws=16, rf_tol=0.08,
                   fy_alpha=[1.0, 1.25, 1.5, 2.0], fy_noise=[0.1, 0.3, 0.6, 1.0], fy_queries=64,
@@ -78,7 +78,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
               n_samples=cfg["poly_samples"], max_tested=cfg["poly_tested"], seed=seed)
     ds1, c1 = cached_dataset(cache, "polynomial_capacity_scaling", p1, lambda: fam.polynomial_capacity_scaling(
         p1["degrees"], p1["sizes"], p1["loads"], n_samples=p1["n_samples"], max_tested=p1["max_tested"],
-        rng=seed, progress=cb("dense memory capacity")))
+        rng=seed, progress=cb("dense memory capacity"), cache=Path(cache) / "family_points"))
     dt1 = time.perf_counter() - t0
     for n in cfg["degrees"]:
         save_figure(plot_polynomial_scaling(ds1, degree=n), figs, f"family_poly_n{n}")

@@ -1,4 +1,4 @@
-"""Interrupting the high-storage Monte Carlo experiments loses only the unit in progress."""
+"""Interrupting the long Monte Carlo experiments loses only the unit in progress."""
 
 import numpy as np
 import pytest
@@ -47,3 +47,21 @@ def test_boundary_vs_n_resumes_per_point(tmp_path, monkeypatch):
     resumed = hs.retrieval_boundary_vs_n(*args, cache=tmp_path, **kw)
     assert len(calls) == 4  # the two remaining points only
     np.testing.assert_array_equal(resumed.m.values, fresh.m.values)
+
+
+def test_polynomial_scaling_resumes_per_point(tmp_path, monkeypatch):
+    import hopfieldlab.experiments.family as fam
+
+    args = ([2], [20, 30], [0.1, 0.3])
+    kw = {"n_samples": 2, "max_tested": 10, "rng": 4}
+    fresh = fam.polynomial_capacity_scaling(*args, **kw)
+    calls = []
+    real = fam._polynomial_rates
+    monkeypatch.setattr(fam, "_polynomial_rates", lambda **k: calls.append(k) or real(**k))
+    with pytest.raises(KeyboardInterrupt):
+        fam.polynomial_capacity_scaling(*args, cache=tmp_path, progress=_stop_at(3), **kw)
+    assert len(calls) == 3
+    calls.clear()
+    resumed = fam.polynomial_capacity_scaling(*args, cache=tmp_path, **kw)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(resumed.bit_error.values, fresh.bit_error.values)
