@@ -344,7 +344,7 @@ def _point_success(args: tuple, cache: str | Path | None) -> np.ndarray:
     """Success flags of one (ensemble, N, P, λ, ρ, trials, banks, seed) point, cached if asked."""
     *head, seed = args
     keys = ("ensemble", "n", "p", "lam", "rho", "trials", "banks", "seed")
-    ok = cached_array(cache, "capacity_point", dict(zip(keys, args)),
+    ok = cached_array(cache, "capacity_point_flags", dict(zip(keys, args)),
                       lambda: _trial_success(*head, np.random.default_rng(seed)))
     return np.asarray(ok, dtype=bool)
 

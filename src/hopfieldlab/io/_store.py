@@ -58,7 +58,8 @@ def cached_array(cache_dir: str | Path | None, name: str, params: dict[str, Any]
 
     The building block of resumable experiments: each point of a grid is computed by
     ``compute`` and kept as soon as it is done, so an interrupted run loses only the point in
-    progress. ``params`` must determine the result, seed included. With ``cache_dir=None``
+    progress. ``params`` must determine the result, seed included, and ``name`` must not be
+    shared with a :func:`cached_dataset` store of another layout. With ``cache_dir=None``
     nothing is stored and ``compute`` runs.
     """
     if cache_dir is None:
@@ -69,8 +70,4 @@ def cached_array(cache_dir: str | Path | None, name: str, params: dict[str, Any]
         return xr.Dataset({"values": (tuple(f"d{i}" for i in range(values.ndim)), values)})
 
     ds, _ = cached_dataset(cache_dir, name, params, as_dataset)
-    if "values" not in ds:  # a store of another layout under the same key: replace it
-        key = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        ds = as_dataset()
-        save_dataset(ds, Path(cache_dir) / f"{name}-{key}.zarr")
     return ds["values"].values
