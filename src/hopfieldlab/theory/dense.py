@@ -109,8 +109,23 @@ def tilted_overlap(lam: float, ensemble: str) -> float:
     if math.isinf(lam):
         return 1.0
     if ens == "spherical":
-        return 2.0 * lam / (1.0 + math.sqrt(1.0 + 4.0 * lam * lam))  # stable root of λm² + m − λ
+        return _spherical_tilt(lam)[0]
     return math.tanh(lam)
+
+
+def _spherical_tilt(lam: float) -> tuple[float, float, float]:
+    """(m*, 1 − m*, I(m*)) for spherical patterns, finite and accurate for every 0 < λ < ∞.
+
+    m* is the root of λm² + m − λ = 0. For λ >= 1 it is written m* = √(1 + u²) − u = e^{−asinh u}
+    with u = 1/(2λ), so that neither 4λ² (overflows above λ ≈ 1e154) nor 1 − m* by subtraction
+    (all digits lost above λ ≈ 1e16) is formed; I(m*) = −½ log(1 − m*²) = ½ (log λ − log m*)
+    uses 1 − m*² = m*/λ.
+    """
+    if lam < 1.0:
+        ms = 2.0 * lam / (1.0 + math.sqrt(1.0 + 4.0 * lam * lam))
+        return ms, 1.0 - ms, -0.5 * math.log1p(-ms * ms)
+    a = math.asinh(0.5 / lam)
+    return math.exp(-a), -math.expm1(-a), 0.5 * (math.log(lam) + a)
 
 
 def max_overlap(alpha: float, ensemble: str) -> float:
@@ -122,7 +137,7 @@ def max_overlap(alpha: float, ensemble: str) -> float:
     ens = _ensemble(ensemble)
     alpha = check_scalar(alpha, "alpha", low=0.0)
     if ens == "gaussian":
-        return math.sqrt(2.0 * alpha)
+        return math.sqrt(2.0) * math.sqrt(alpha)  # 2α would overflow for α near the float maximum
     if ens == "spherical":
         return math.sqrt(-math.expm1(-2.0 * alpha))
     if alpha == 0.0:
@@ -133,38 +148,61 @@ def max_overlap(alpha: float, ensemble: str) -> float:
 
 
 def _rate_at_tilt(lam: float, ens: str) -> tuple[float, float]:
-    """(m*, I(m*)) computed without cancellation at large λ."""
-    ms = tilted_overlap(lam, ens)
+    """(m*, I(m*)) computed without cancellation or overflow at large λ (0 < λ < ∞)."""
     if ens == "spherical":
-        return ms, -0.5 * math.log(ms / lam)  # uses 1 − m*² = m*/λ
+        ms, _, rate = _spherical_tilt(lam)
+        return ms, rate
     if ens == "binary":
-        return ms, lam * ms - _log_cosh(lam)  # Legendre: I(m*) = λm* − log cosh λ
-    return ms, 0.5 * lam * lam
+        return math.tanh(lam), _binary_tilt_rate(lam)
+    return lam, 0.5 * lam * lam  # inf above λ ≈ 1.3e154: then every finite α is condensed
 
 
-def _log_cosh(lam: float) -> float:
-    return float(np.logaddexp(lam, -lam)) - LOG2
+def _binary_tilt_rate(lam: float) -> float:
+    """I(m*) = λ tanh λ − log cosh λ for binary patterns, without cancellation.
+
+    λ < 1: log cosh λ = log1p(2 sinh²(λ/2)) keeps the O(λ²) digits. λ >= 1, e = e^{−2λ}:
+    I = log 2 − log1p(e) − 2λe/(1 + e); the plain difference of two numbers ≈ λ loses every
+    digit of the limit log 2 once λ ≳ 1e16.
+    """
+    if lam < 1.0:
+        return lam * math.tanh(lam) - math.log1p(2.0 * math.sinh(0.5 * lam) ** 2)
+    e = math.exp(-2.0 * lam)
+    return LOG2 - math.log1p(e) - 2.0 * lam * e / (1.0 + e)
 
 
 def _one_minus_tilt(lam: float, ens: str) -> float:
-    """1 − m*(λ), accurate when m* → 1."""
+    """1 − m*(λ), accurate when m* → 1 (0 at λ = ∞)."""
+    if math.isinf(lam):
+        return 1.0 - tilted_overlap(lam, ens)
     if ens == "spherical":
-        s = math.sqrt(1.0 + 4.0 * lam * lam)
-        return (1.0 + 1.0 / (s + 2.0 * lam)) / (1.0 + s)
+        return _spherical_tilt(lam)[1]
     if ens == "binary":
-        return 2.0 / (1.0 + math.exp(2.0 * lam)) if lam < 350 else 0.0
+        e = math.exp(-2.0 * lam)  # 1 − tanh λ = 2e/(1 + e)
+        return 2.0 * e / (1.0 + e)
     return 1.0 - lam
 
 
 def rem_free_entropy(alpha: float, lam: float, ensemble: str) -> float:
-    """Φ(α, λ) = lim (1/N) log Σ_{ν≠1} exp(λ ξ^ν·x) for e^{αN} patterns and |x|² = N (λ < ∞)."""
+    """Φ(α, λ) = lim (1/N) log Σ_{ν≠1} exp(λ ξ^ν·x) for e^{αN} patterns and |x|² = N (λ < ∞).
+
+    Raises ValueError when Φ itself exceeds the float range (λ near the float maximum).
+    """
     ens = _ensemble(ensemble)
     alpha = check_scalar(alpha, "alpha", low=0.0)
     lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
+    phi = lam * _rem_overlap(alpha, lam, ens)
+    if not math.isfinite(phi):
+        raise ValueError(f"lam: got {lam:g}, expected Φ(α, λ) within the float range at "
+                         f"alpha={alpha:g} (Φ overflows; rho_min gives Φ/λ)")
+    return phi
+
+
+def _rem_overlap(alpha: float, lam: float, ens: str) -> float:
+    """Φ(α, λ)/λ, formed without the products λ·m (they overflow near the float maximum)."""
     ms, rate = _rate_at_tilt(lam, ens)
     if alpha >= rate:
-        return alpha + lam * ms - rate
-    return lam * max_overlap(alpha, ens)
+        return ms + (alpha - rate) / lam
+    return max_overlap(alpha, ens)
 
 
 def alpha_1(lam: float, ensemble: str = "spherical", rho: float = 1.0) -> float:
@@ -172,7 +210,9 @@ def alpha_1(lam: float, ensemble: str = "spherical", rho: float = 1.0) -> float:
 
     α₁(λ, ρ) = λ(ρ − m*) + I(m*) if m*(λ) <= ρ, else I(ρ). At ρ = 1:
     Gaussian λ − λ²/2 (λ <= 1) and 1/2 (λ >= 1); spherical λ(1 − m*) − ½ log(m*/λ), growing
-    like ½ log λ + ½ without bound; binary λ − log cosh λ → log 2.
+    without bound as ½ + ½ log λ + 1/(8λ) − 1/(384λ³) + O(λ⁻⁵); binary λ − log cosh λ → log 2.
+    Finite for every finite λ up to the float maximum (evaluated through m* = e^{−asinh(1/(2λ))}
+    and λ(1 − m*) = m*/(1 + m*), which do not cancel).
 
     Parameters
     ----------
@@ -190,12 +230,22 @@ def alpha_1(lam: float, ensemble: str = "spherical", rho: float = 1.0) -> float:
     ens = _ensemble(ensemble)
     lam = check_lam(lam)
     rho = _rho(rho)
-    ms = tilted_overlap(lam, ens)
-    if ms >= rho:  # includes λ = ∞: pure geometry, the target must be the nearest pattern
+    one_minus_ms = _one_minus_tilt(lam, ens)
+    # m* >= ρ compared as 1 − m* <= 1 − ρ: m* itself rounds to 1 for λ >= 1e16 (spherical)
+    if one_minus_ms <= 1.0 - rho:  # includes λ = ∞: pure geometry, the target must be the nearest
         return overlap_rate(rho, ens)
-    _, rate = _rate_at_tilt(lam, ens)
-    gap = _one_minus_tilt(lam, ens) - (1.0 - rho)  # ρ − m*, without cancellation at ρ = 1
+    ms, rate = _rate_at_tilt(lam, ens)
+    if ens == "spherical":  # λ(ρ − m*) = λ(1 − m*) − λ(1 − ρ), with λ(1 − m*) = m*/(1 + m*) exactly
+        return ms / (1.0 + ms) - lam * (1.0 - rho) + rate
+    gap = one_minus_ms - (1.0 - rho)  # ρ − m*, without cancellation at ρ = 1
     return lam * gap + rate
+
+
+def _log1m_plus(y: float) -> float:
+    """log(1 − y) + y for 0 <= y < 1, by its series −Σ_{k>=2} y^k/k while y is small (no cancellation)."""
+    if y >= 0.05:
+        return math.log1p(-y) + y
+    return -sum(y**k / k for k in range(2, 16))  # truncation y^16/16 < 1e-17 of y²/2
 
 
 def _gaussian_alpha_c(lam: float) -> float:
@@ -203,8 +253,19 @@ def _gaussian_alpha_c(lam: float) -> float:
         return LOG2 / 4.0
     a1 = lam - 0.5 * lam * lam
     c = (1.0 - lam) ** 2
-    # norm fluctuations: α = I_G(α/a1), I_G(r) = (r − 1 − log r)/2, solved by Lambert W
-    norm_branch = -a1 * float(special.lambertw(-c / math.e, 0).real) / c
+    # norm fluctuations: α = I_G(α/a1), I_G(r) = (r − 1 − log r)/2, solved by Lambert W:
+    # α = −a1 W₀(−c/e)/c
+    if lam >= 0.5:
+        w = float(special.lambertw(-c / math.e, 0).real)
+    else:
+        # near the branch point −1/e (λ → 0) the float argument −c/e loses the digits of c and
+        # lambertw returns NaN once (1 − λ)² rounds to 1; write W₀ = −(1 − y), y ∈ (0, 1), with
+        # log(1 − y) + y = 2 log(1 − λ), solved in log y (y ≈ 2√λ as λ → 0)
+        target = 2.0 * math.log1p(-lam)
+        t = optimize.brentq(lambda t: _log1m_plus(math.exp(t)) - target,
+                            0.5 * math.log(lam), math.log(0.95), xtol=1e-15, rtol=1e-15)
+        w = -(1.0 - math.exp(t))
+    norm_branch = -a1 * w / c
     return min(norm_branch, LOG2 / 4.0)  # log(2)/4: a pair with ξ^ν·ξ^μ >= |ξ^μ|²
 
 
@@ -251,10 +312,7 @@ def rho_min(alpha: float, lam: float, ensemble: str = "spherical") -> float:
     ens = _ensemble(ensemble)
     alpha = check_scalar(alpha, "alpha", low=0.0)
     lam = check_lam(lam)
-    if math.isinf(lam):
-        rho = max_overlap(alpha, ens)
-    else:
-        rho = rem_free_entropy(alpha, lam, ens) / lam
+    rho = max_overlap(alpha, ens) if math.isinf(lam) else _rem_overlap(alpha, lam, ens)
     return rho if rho < 1.0 else math.nan
 
 
@@ -290,12 +348,16 @@ def lambda_1(alpha: float, ensemble: str = "spherical", *, lam_max: float = 1e12
     lam_max = check_scalar(lam_max, "lam_max", low=0.0, low_inclusive=False)
     if ens == "gaussian" and alpha < 0.5:  # closed form: the inverse of λ − λ²/2
         return RootResult(lambda_star(alpha), True, 0, "closed form 1 − √(1 − 2α)")
-    f = lambda lam: alpha_1(lam, ens) - alpha
-    if f(lam_max) <= 0:
+    if alpha_1(lam_max, ens) <= alpha:
         return RootResult(math.nan, False, 0, f"alpha_1 < alpha={alpha} up to lam_max={lam_max:g}")
-    root, res = optimize.brentq(f, 1e-300, lam_max, xtol=1e-14, rtol=1e-13,
+    # in log λ: the bracket spans up to 600 decades (α₁ ≈ ½ log λ for spherical patterns)
+    f = lambda t: alpha_1(math.exp(t), ens) - alpha
+    lo = math.log(1e-300)
+    if f(lo) >= 0:
+        return RootResult(math.nan, False, 0, f"alpha_1 >= alpha={alpha} already at lam=1e-300")
+    root, res = optimize.brentq(f, lo, math.log(lam_max), xtol=1e-15, rtol=1e-14,
                                 full_output=True, disp=False)
-    return RootResult(float(root), bool(res.converged), int(res.iterations), str(res.flag))
+    return RootResult(math.exp(root), bool(res.converged), int(res.iterations), str(res.flag))
 
 
 def gaussian_alpha_c_crossover() -> RootResult:
@@ -350,4 +412,7 @@ def attention_log_capacity(beta: float, n_neurons: int, rho: float = 1.0) -> flo
     """
     n = check_int(n_neurons, "n_neurons", low=1)
     a = attention_threshold(beta, rho)
-    return a * math.sqrt(n) - 0.5 * float(beta) ** 2
+    out = a * math.sqrt(n) - 0.5 * float(beta) * float(beta)
+    if not math.isfinite(out):
+        raise ValueError(f"beta: got {float(beta):g}, expected β < 1.3e154 (β²/2 overflows a float)")
+    return out

@@ -77,17 +77,23 @@ def sphere_log_mgf(t: float, n_neurons: int) -> float:
     """
     t = check_scalar(t, "t", low=0.0)
     n = check_int(n_neurons, "n_neurons", low=2)
+    return t + _sphere_log_mgf_minus_t(t, n)
+
+
+def _sphere_log_mgf_minus_t(t: float, n: int) -> float:
+    """log M_N(t) − t, formed without adding t (so that differences such as λN − log M_N(λN)
+    keep their digits when λN is huge: log M_N(t) − t ≈ −((N − 1)/2) log t at large t)."""
     if t == 0.0:
         return 0.0
     nu = 0.5 * n - 1.0
     scaled = float(special.ive(nu, t))
     if scaled > 1e-280 and math.isfinite(scaled):
-        log_iv = math.log(scaled) + t
+        log_iv_minus_t = math.log(scaled)
     elif nu >= 10.0:
-        log_iv = _debye_log_iv(nu, t)
+        log_iv_minus_t = _debye_log_iv(nu, t) - t
     else:  # small ν and a tilt so large that ive lost precision: the t → ∞ form of I_ν
-        log_iv = t - 0.5 * math.log(2 * math.pi * t) + math.log1p(-(4 * nu * nu - 1) / (8 * t))
-    return float(special.gammaln(0.5 * n) + (1.0 - 0.5 * n) * math.log(0.5 * t) + log_iv)
+        log_iv_minus_t = -0.5 * math.log(2 * math.pi * t) + math.log1p(-(4 * nu * nu - 1) / (8 * t))
+    return float(special.gammaln(0.5 * n) + (1.0 - 0.5 * n) * math.log(0.5 * t) + log_iv_minus_t)
 
 
 def _validate(alpha: float, lam: float, n: int, ensemble: str, rho: float) -> tuple:
@@ -102,14 +108,17 @@ def _validate(alpha: float, lam: float, n: int, ensemble: str, rho: float) -> tu
     return a, lam, n, ens, r
 
 
-def _lognormal_p(s: float, log_rest: float, log_m1: float, log_m2: float) -> tuple[float, float]:
-    """P(s > log Z') and v for Z' with log(P − 1) = log_rest and term moments M₁, M₂."""
-    excess = math.expm1(min(log_m2 - 2.0 * log_m1, 700.0))
+def _lognormal_p(margin: float, log_rest: float, log_ratio: float) -> tuple[float, float]:
+    """P(s > log Z') and v for Z' with log(P − 1) = log_rest and term moments M₁, M₂.
+
+    Passed as differences (margin = s − log M₁, log_ratio = log M₂ − 2 log M₁): at large λ, s and
+    log M₁ are both ≈ λN and their difference would lose every digit.
+    """
+    excess = math.expm1(min(log_ratio, 700.0))
     v = math.log1p(excess * math.exp(-log_rest)) if math.isfinite(excess) else math.inf
     if not math.isfinite(v) or v <= 0.0:
-        return (1.0 if s > log_rest + log_m1 else 0.0), v
-    mu = log_rest + log_m1 - 0.5 * v
-    return float(special.ndtr((s - mu) / math.sqrt(v))), v
+        return (1.0 if margin > log_rest else 0.0), v
+    return float(special.ndtr((margin - log_rest + 0.5 * v) / math.sqrt(v))), v
 
 
 def _log_rest(alpha: float, n: int) -> float:
@@ -121,14 +130,18 @@ def _log_rest(alpha: float, n: int) -> float:
 def _probability(a: float, lam: float, n: int, ens: str, r: float) -> tuple[float, float]:
     rest = _log_rest(a, n)
     if ens == "spherical":
-        return _lognormal_p(lam * n * r, rest, sphere_log_mgf(lam * n, n), sphere_log_mgf(2 * lam * n, n))
+        t = lam * n
+        shifted = _sphere_log_mgf_minus_t(t, n)
+        # margin λNρ − log M_N(λN) = −λN(1 − ρ) − (log M_N(λN) − λN)
+        return _lognormal_p(-t * (1.0 - r) - shifted, rest,
+                            _sphere_log_mgf_minus_t(2.0 * t, n) - 2.0 * shifted)
     chi2 = stats.chi2(n)
 
     def given_norm(sq: float) -> tuple[float, float]:
         # target norm² sq; the cue has |x|² = sq at ρ = 1 (x = ξ^t), else N (noisy_cue)
         if r >= 1.0:
-            return _lognormal_p(lam * sq, rest, 0.5 * lam * lam * sq, 2.0 * lam * lam * sq)
-        return _lognormal_p(lam * r * math.sqrt(n * sq), rest, 0.5 * lam * lam * n, 2.0 * lam * lam * n)
+            return _lognormal_p(lam * sq - 0.5 * lam * lam * sq, rest, lam * lam * sq)
+        return _lognormal_p(lam * r * math.sqrt(n * sq) - 0.5 * lam * lam * n, rest, lam * lam * n)
 
     lo, hi = chi2.ppf(1e-12), chi2.isf(1e-12)
     p, _ = integrate.quad(lambda q: given_norm(q)[0] * chi2.pdf(q), lo, hi, limit=200,
