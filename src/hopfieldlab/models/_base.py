@@ -93,6 +93,7 @@ class Network:
         xi = check_patterns(self.patterns)
         if not isinstance(self.cost, AbstractOverlapCost):
             raise TypeError(f"cost: got {type(self.cost).__name__}, expected an overlap cost")
+        _check_energy_range(xi, self.cost)
         object.__setattr__(self, "patterns", xi)
 
     @property
@@ -123,3 +124,28 @@ class Network:
         m = self.overlaps(s[0])
         dm = -2.0 * s[0, site] * self.patterns[:, site].astype(float) / self.n_neurons
         return -self.n_neurons * self.cost.delta_F(m, dm)
+
+
+def _check_energy_range(xi: np.ndarray, cost: AbstractOverlapCost) -> None:
+    """Refuse patterns for which some spin state's energy or field would overflow float64.
+
+    |m_μ| <= a_μ = Σ_i |ξ_i^μ| / N for every σ ∈ {±1}^N, and each cost of the library is
+    largest in size at m = ±a, so finite H and ∇F there bound every state.
+    """
+    n = xi.shape[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = np.abs(xi.astype(float)).sum(axis=1) / n
+        finite = bool(np.all(np.isfinite(a)))
+        for m in (a, -a):
+            if not finite:
+                break
+            e = cost.energy_from_overlaps(m, n)
+            g = cost.grad(m)
+            finite = bool(np.all(np.isfinite(e)) and np.all(np.isfinite(g)))
+    if not finite:
+        big = float(np.max(np.abs(xi)))
+        raise ValueError(
+            f"patterns: got entries up to {big:g} in size, expected entries small enough that the "
+            f"{cost.name!r} energy -N F(m) and its gradient stay finite in float64 for every spin "
+            "state (rescale the patterns)"
+        )

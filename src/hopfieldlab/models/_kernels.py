@@ -12,7 +12,7 @@ import math
 
 import numba as nb
 
-from ._kernels_family import INNER_RECTPOWER, rectpow_delta, rectpow_value
+from ._kernels_family import INNER_RECTPOWER, pow_delta, rectpow_delta, rectpow_value
 
 # inner codes: phi(m)
 INNER_POWER = 0  # m**p / p, parameter p (a positive integer)
@@ -40,15 +40,7 @@ def inner_delta(code: int, param: float, m: float, d: float) -> float:
         p = int(param)
         if p == 2:
             return d * (m + 0.5 * d)
-        # binomial expansion: sum_{j>=1} C(p, j) m^(p-j) d^j / p
-        total = 0.0
-        coef = 1.0
-        dj = 1.0
-        for j in range(1, p + 1):
-            coef = coef * (p - j + 1) / j
-            dj *= d
-            total += coef * m ** (p - j) * dj
-        return total / p
+        return pow_delta(p, m, d)
     if code == INNER_RECTPOWER:
         return rectpow_delta(param, m, d)
     return math.exp(param * m) * math.expm1(param * d) / param

@@ -28,9 +28,8 @@ def rectpow_value(param: float, m: float) -> float:
 def rectpow_delta(param: float, m: float, d: float) -> float:
     """φ(m + d) - φ(m) without cancellation.
 
-    Where both ends are positive the binomial expansion Σ_{j>=1} C(n, j) m^(n-j) d^j / n is used
-    (no subtraction of nearly equal numbers); where one end is clipped to 0 the difference is one
-    term and exact.
+    Where both ends are positive :func:`pow_delta` is used; where one end is clipped to 0 the
+    difference is one term and exact.
     """
     n = int(param)
     e = m + d
@@ -38,11 +37,33 @@ def rectpow_delta(param: float, m: float, d: float) -> float:
         return e**n / n if e > 0.0 else 0.0
     if e <= 0.0:
         return -(m**n) / n
+    return pow_delta(n, m, d)
+
+
+@nb.njit(cache=True, inline="always")
+def pow_delta(n: int, m: float, d: float) -> float:
+    """((m + d)^n - m^n) / n without cancellation, for an integer n >= 1.
+
+    a^n - b^n = (a - b) Σ_k a^k b^(n-1-k), whose terms share one sign when a and b do; for ends
+    of opposite signs, odd n adds two terms of one sign and even n uses |a| - |b| = ±(2b + d).
+    (The binomial expansion in d alternates in sign when d < 0 and loses about 2^n ulps.)
+    """
+    a = m + d
+    if (a >= 0.0) == (m >= 0.0):
+        total = 0.0
+        ak = 1.0
+        for k in range(n):
+            total += ak * m ** (n - 1 - k)
+            ak *= a
+        return d * total / n
+    if n % 2 == 1:
+        return (a**n - m**n) / n
+    aa = abs(a)
+    am = abs(m)
     total = 0.0
-    coef = 1.0
-    dj = 1.0
-    for j in range(1, n + 1):
-        coef = coef * (n - j + 1) / j
-        dj *= d
-        total += coef * m ** (n - j) * dj
-    return total / n
+    ak = 1.0
+    for k in range(n):
+        total += ak * am ** (n - 1 - k)
+        ak *= aa
+    gap = 2.0 * m + d if m < 0.0 else -(2.0 * m + d)  # |a| - |m|
+    return gap * total / n

@@ -46,6 +46,11 @@ class Classical(AbstractOverlapCost):
         return [Fraction(0), Fraction(1, 2)][: order + 1] + [Fraction(0)] * max(0, order - 1)
 
 
+# supported speeds of light: c² within the normal float64 range with room for N and |m|²
+C_MIN = 1e-150
+C_MAX = 1e150
+
+
 @dataclass(frozen=True)
 class Relativistic(AbstractOverlapCost):
     """Barra–Beccaria–Fachechi cost F(m) = c² √(1 + |m|²/c²).
@@ -55,14 +60,20 @@ class Relativistic(AbstractOverlapCost):
     Parameters
     ----------
     c : float
-        The "speed of light", c > 0.
+        The "speed of light", 1e-150 <= c <= 1e150: the energy contains N c², and the compiled
+        kernels divide by c², so c² must be a normal float64 with room for N.
     """
 
     c: float = 1.0
     name = "relativistic"
 
     def __post_init__(self) -> None:
-        check_scalar(self.c, "c", low=0.0, low_inclusive=False)
+        c = check_scalar(self.c, "c", low=0.0, low_inclusive=False)
+        if not C_MIN <= c <= C_MAX:
+            raise ValueError(
+                f"c: got {c}, expected a number in [{C_MIN:g}, {C_MAX:g}] (c² must be a normal "
+                "float64: below, 1/c² overflows; above, the energy -N c² overflows)"
+            )
 
     def kernel_spec(self) -> tuple[int, float, int, float]:
         return (K.INNER_POWER, 2.0, K.OUTER_SQRT, float(self.c))
@@ -71,19 +82,21 @@ class Relativistic(AbstractOverlapCost):
         return _power_inner(m, 2, order)
 
     def _outer(self, s: np.ndarray, order: int) -> np.ndarray:
-        # G(S) = c² sqrt(1 + 2S/c²), S = |m|²/2
-        c2 = float(self.c) ** 2
-        root = np.sqrt(1.0 + 2.0 * np.asarray(s, dtype=float) / c2)
+        # G(S) = c² sqrt(1 + 2S/c²) = c hypot(c, |m|), S = |m|²/2: no c² or |m|²/c² formed
+        c = float(self.c)
+        hyp = np.hypot(c, np.sqrt(2.0 * np.maximum(np.asarray(s, dtype=float), 0.0)))
         if order == 0:
-            return c2 * root
+            return c * hyp
         if order == 1:
-            return 1.0 / root
-        return -1.0 / (c2 * root**3)
+            return c / hyp
+        return -(c / hyp) / hyp / hyp
 
     def lorentz_factor(self, m: np.ndarray) -> np.ndarray:
         """γ = √(1 + |m|²/c²): the relativistic field is the Hebbian one divided by γ."""
         m = np.asarray(m, dtype=float)
-        return np.sqrt(1.0 + (m * m).sum(axis=-1) / float(self.c) ** 2)
+        c = float(self.c)
+        # hypot(c, |m|)/c with |m| = hypot over the last axis (no overflow of |m|²)
+        return np.hypot(c, np.linalg.norm(m, axis=-1)) / c
 
     def radial_series(self, order: int) -> list[Fraction]:
         # c² (1 + s/c²)^(1/2) = Σ_k binom(1/2, k) c^(2 - 2k) s^k

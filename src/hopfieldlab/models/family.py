@@ -44,6 +44,10 @@ __all__ = [
 
 # λN above this would overflow exp() in the energy of a state close to a pattern
 _MAX_EXPONENT = 600.0
+# λN below this would overflow 1/(λN) in the kernel's φ(m) = e^(λNm)/(λN)
+_MIN_EXPONENT = 1e-300
+# degree-n costs: N^n must stay well inside the float64 range (10^±308)
+_MAX_LOG10_POWER = 300.0
 
 
 def _linear_outer(a: float, s: np.ndarray, order: int) -> np.ndarray:
@@ -67,8 +71,17 @@ class _DegreeCost(AbstractOverlapCost):
     n_neurons: int
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "n", check_int(self.n, "n", low=2))
-        object.__setattr__(self, "n_neurons", check_int(self.n_neurons, "n_neurons", low=1))
+        n = check_int(self.n, "n", low=2)
+        big_n = check_int(self.n_neurons, "n_neurons", low=1)
+        # |ξ·σ|^n <= N^n and m^n >= N^-n (for m != 0) must both be normal floats
+        if n * math.log10(big_n) > _MAX_LOG10_POWER:
+            raise ValueError(
+                f"n: got n={n} with n_neurons={big_n}, expected n * log10(n_neurons) <= "
+                f"{_MAX_LOG10_POWER:g} (the energy N^n = 10^{n * math.log10(big_n):.0f} would "
+                "leave the float64 range)"
+            )
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "n_neurons", big_n)
 
     @property
     def scale(self) -> float:
@@ -88,7 +101,7 @@ class Polynomial(_DegreeCost):
     Parameters
     ----------
     n : int
-        Degree, n >= 2.
+        Degree, n >= 2, with n log10(N) <= 300 so that N^n and N^-n are normal floats.
     n_neurons : int
         N, which fixes the scale N^(n-1) between the overlap form and the raw-overlap energy.
     """
@@ -112,7 +125,7 @@ class RectifiedPolynomial(_DegreeCost):
     Parameters
     ----------
     n : int
-        Degree, n >= 2.
+        Degree, n >= 2, with n log10(N) <= 300 (as for :class:`Polynomial`).
     n_neurons : int
         N (sets the scale n N^(n-1)).
     """
@@ -146,7 +159,7 @@ class Exponential(AbstractOverlapCost):
     n_neurons : int
         N.
     lam : float
-        λ > 0, with λN <= 600 so that exp(λ ξ·σ) stays finite.
+        λ > 0, with 1e-300 <= λN <= 600 so that exp(λ ξ·σ) and 1/(λN) stay finite.
     """
 
     n_neurons: int
@@ -160,6 +173,11 @@ class Exponential(AbstractOverlapCost):
             raise ValueError(
                 f"lam: got {lam} with n_neurons={n}, expected lam * n_neurons <= {_MAX_EXPONENT:g} "
                 "(exp(lam * N) would overflow); lower lam"
+            )
+        if lam * n < _MIN_EXPONENT:
+            raise ValueError(
+                f"lam: got {lam} with n_neurons={n}, expected lam * n_neurons >= "
+                f"{_MIN_EXPONENT:g} (1/(lam * N) would overflow); raise lam"
             )
         object.__setattr__(self, "n_neurons", n)
         object.__setattr__(self, "lam", lam)
@@ -212,10 +230,28 @@ def _inner_delta_array(cost: AbstractOverlapCost, m: np.ndarray, d: np.ndarray) 
 
 
 def _binomial_delta(m: np.ndarray, d: np.ndarray, p: int) -> np.ndarray:
-    total = np.zeros(np.broadcast(m, d).shape)
-    for j in range(1, p + 1):
-        total += math.comb(p, j) * m ** (p - j) * d**j
-    return total / p
+    """((m + d)^p - m^p) / p elementwise, as the kernels' ``pow_delta`` computes it.
+
+    a^p - b^p = (a - b) Σ_k a^k b^(p-1-k) has terms of one sign when a and b share a sign; the
+    binomial expansion in d alternates when d < 0 and loses about 2^p ulps (wrong signs of ΔH
+    at large p).
+    """
+    m, d = np.broadcast_arrays(np.asarray(m, dtype=float), np.asarray(d, dtype=float))
+    a = m + d
+    same = (a >= 0.0) == (m >= 0.0)
+    aa, am = np.abs(a), np.abs(m)
+    total = np.zeros(m.shape)
+    ak = np.ones(m.shape)
+    for k in range(p):
+        total += ak * am ** (p - 1 - k)
+        ak *= aa
+    # same signs: d Σ a^k m^(p-1-k) (the sign of the sum is sign(m)^(p-1))
+    sign = np.where(m < 0.0, -1.0, 1.0) ** (p - 1)
+    same_val = d * sign * total
+    # opposite signs: odd p adds two terms of one sign; even p uses |a| - |m| = ±(2m + d)
+    gap = np.where(m < 0.0, 2.0 * m + d, -(2.0 * m + d))
+    opp_val = a**p - m**p if p % 2 == 1 else gap * total
+    return np.where(same, same_val, opp_val) / p
 
 
 def _outer_delta_array(cost: AbstractOverlapCost, s: float, ds: np.ndarray) -> np.ndarray:

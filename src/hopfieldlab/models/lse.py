@@ -159,7 +159,8 @@ def _finish(run: _k.PartialState, best: np.ndarray | None, lam: float, dt: np.dt
         logz = np.full(b, np.inf)
         mean = best
     else:
-        logz = lam * run.m + np.log(run.den)
+        with np.errstate(over="ignore"):  # λM beyond float64: log Z is ±inf (callers check)
+            logz = lam * run.m + np.log(run.den)
         mean = None if run.num is None else (run.num / run.den[:, None]).astype(dt)
     return SoftmaxStats(log_partition=logz, max_overlap=run.m, argmax=run.arg, mean=mean)
 
@@ -181,6 +182,11 @@ def log_partition(
     lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
     q = _as_queries(x, _n_neurons(patterns))
     out = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=False).log_partition
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"lam: got {lam}, expected a value for which log Σ exp(lam ξ·x) fits in float64 "
+            "(lam * max ξ·x overflows)"
+        )
     return float(out[0]) if np.ndim(x) == 1 else out
 
 
@@ -225,8 +231,18 @@ def lse_energy(
     st = softmax_stats(patterns, q, lam, chunk=chunk, with_mean=False)
     e = -st.max_overlap
     if not math.isinf(lam):
-        e = e - (st.log_partition - lam * st.max_overlap) / lam
+        with np.errstate(over="ignore", invalid="ignore"):
+            lam_m = lam * st.max_overlap
+            corr = (st.log_partition - lam_m) / lam  # log(Σ e^{λ(s-M)})/λ, in [0, log(P)/λ]
+        # λ|M| beyond float64 makes log Z overflow; then corr <= log(P)/λ < 1e-305 |M|, below
+        # the resolution of M, so the λ = ∞ value -M is exact to double precision
+        e = e - np.where(np.isfinite(lam_m), corr, 0.0)
     if form == "ramsauer":
         q64 = q.astype(np.float64)
         e = e + 0.5 * np.einsum("bi,bi->b", q64, q64)
+    if not np.all(np.isfinite(e)):
+        raise ValueError(
+            f"lam: got {lam}, expected a value for which the energy -(1/lam) log Σ exp(lam ξ·x) "
+            "fits in float64 (it reaches -log(P)/lam, which overflows for tiny lam)"
+        )
     return float(e[0]) if np.ndim(x) == 1 else e
