@@ -153,3 +153,78 @@ def test_log_partition_overflow_is_refused():
     assert log_partition(xi, x, 1e300) == 2e300  # λM + log(1 + 2e^{-2λ}) = 2e300
     with pytest.raises(ValueError, match="^lam: got 1e[+]308"):
         log_partition(xi, x, 1e308)  # before: inf
+
+
+# -- activation geometry from σ and σ⁻¹ alone --------------------------------------------------
+def _register(name, *args, **kw):
+    import warnings
+
+    from hopfieldlab.models import register_activation
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return register_activation(name, *args, **kw)
+
+
+def test_isru_diameter_from_sigma_and_inverse_alone():
+    from scipy import integrate, special
+
+    from hopfieldlab.models import unregister_activation
+
+    # σ = x/√(1+x²): g(y) = (1-y²)^(-3/2), diameter ∫_{-1}^{1} (1-y²)^(-3/4) dy = B(1/2, 1/4)
+    exact = special.beta(0.5, 0.25)
+    quad = integrate.quad(lambda y: (1 - y * y) ** -0.75, -1, 1, epsabs=0, epsrel=1e-13)[0]
+    assert quad == pytest.approx(exact, rel=1e-10)
+    act = _register("isru-defects", lambda x: x / np.hypot(1.0, x),
+                    lambda y: y / np.sqrt((1 - y) * (1 + y)), lower=-1.0, upper=1.0)
+    try:
+        lo, hi = act.isometry_range()
+        assert hi - lo == pytest.approx(exact, rel=1e-8)  # before: 73.92
+        y = np.linspace(-0.9, 0.9, 7)
+        np.testing.assert_allclose(act.metric(y), (1 - y * y) ** -1.5, rtol=1e-8)
+    finally:
+        unregister_activation("isru-defects")
+
+
+def test_erf_at_unit_gain_registers_and_matches_quadrature():
+    from scipy import integrate, special
+
+    from hopfieldlab.models import unregister_activation
+
+    act = _register("erf-defects", special.erf, special.erfinv)  # before: rejected (saturation)
+    try:
+        assert (act.lower, act.upper) == (-1.0, 1.0)
+        # σ' = (2/√π) e^{-x²}: diameter ∫ √σ' dx = √(2/√π) √(2π) = 2 π^(1/4)
+        q = integrate.quad(lambda x: np.sqrt(2 / np.sqrt(np.pi) * np.exp(-x * x)),
+                           -np.inf, np.inf, epsabs=0, epsrel=1e-12)[0]
+        assert q == pytest.approx(2 * np.pi**0.25, rel=1e-10)
+        lo, hi = act.isometry_range()
+        assert hi - lo == pytest.approx(q, rel=1e-8)
+        y = np.linspace(-0.95, 0.95, 9)
+        x = special.erfinv(y)
+        np.testing.assert_allclose(act.metric(y), np.sqrt(np.pi) / 2 * np.exp(x * x), rtol=1e-8)
+        phi = [integrate.quad(lambda t: np.sqrt(2 / np.sqrt(np.pi) * np.exp(-t * t)), 0, xx,
+                              epsabs=0, epsrel=1e-12)[0] for xx in x]
+        np.testing.assert_allclose(act.isometry(y), phi, rtol=1e-8)
+    finally:
+        unregister_activation("erf-defects")
+
+
+def test_softsign_boundary_is_infinitely_far_and_unresolvable_derivative_is_refused():
+    from hopfieldlab.models import unregister_activation
+
+    # g = (1-|y|)^-2: Φ = -sign(y) log(1-|y|) is unbounded
+    act = _register("softsign-defects", lambda x: x / (1 + np.abs(x)),
+                    lambda y: y / (1 - np.abs(y)), lower=-1, upper=1)
+    try:
+        assert act.isometry_range() == (-math.inf, math.inf)
+    finally:
+        unregister_activation("softsign-defects")
+    tanh = _register("tanh-defects", np.tanh, np.arctanh)
+    try:
+        # tanh(19) = 1 - 6e-17 rounds to 1: σ' cannot be resolved there from σ alone
+        with pytest.raises(ValueError, match="^x: sigma' at values"):
+            tanh.derivative(19.0)
+        assert tanh.derivative(2.0) == pytest.approx(1 / np.cosh(2.0) ** 2, rel=1e-9)
+    finally:
+        unregister_activation("tanh-defects")

@@ -13,8 +13,9 @@ A gain λ means ``σ_λ(x) = σ(λx)``; then ``g_λ = g/λ``, ``ψ_λ = ψ/λ``,
 ``Φ_λ = Φ/√λ``, so every entry stores its gain-1 forms and applies the gain on the fly.
 
 Built-in entries have closed forms. :func:`register_activation` accepts a user activation from
-σ and σ⁻¹ alone and derives the rest with SciPy's elementwise differentiation, tanh-sinh
-quadrature and bracketing root finder (with a :class:`ClosedFormWarning`).
+σ and σ⁻¹ alone and derives the rest with SciPy's elementwise differentiation (with its error
+estimate), tanh-sinh quadrature, extrapolation of the boundary tails and a bracketing root
+finder (with a :class:`ClosedFormWarning`); what cannot reach its accuracy raises.
 """
 
 from __future__ import annotations
@@ -333,16 +334,139 @@ _REGISTRY: dict[str, Activation] = dict(_BUILTIN)
 # ---------------------------------------------------------------------------------------------
 
 
+# relative accuracy asked of a finite-difference σ' (its √ enters the isometry)
+_DERIV_RTOL = 1e-9
+# relative accuracy of the boundary distances (the isometry range)
+_RANGE_RTOL = 1e-8
+
+
+def _fd_with_error(sigma: ArrayFn, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """σ'(x) by Richardson-extrapolated differences, with an error estimate.
+
+    The first step grows with |x| (the scale on which a saturating σ varies), so differences
+    stay resolvable in the tails; they are one-sided away from 0 for |x| < 1; the error is
+    SciPy's estimate, +inf where it did not converge.
+    """
+    x = np.asarray(x, dtype=float)
+    df = np.zeros_like(x)
+    err = np.zeros_like(x)
+    fin = np.isfinite(x)  # σ' -> 0 at ±inf for a bounded monotone σ
+    if np.any(fin):
+        xf = x[fin]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # one-sided away from 0 for |x| < 1: never straddles a kink at 0 (softsign)
+            res = _fd_derivative(sigma, xf, initial_step=0.1 * np.maximum(1.0, np.abs(xf)),
+                                 step_direction=np.where(np.abs(xf) < 1.0, np.sign(xf), 0).astype(int))
+        df[fin] = np.where(np.isfinite(res.df), res.df, 0.0)
+        # σ' > 0 for a strictly increasing σ: a zero means all differences rounded away
+        ok = res.success & np.isfinite(res.error) & (df[fin] > 0)
+        err[fin] = np.where(ok, res.error, np.inf)
+    return df, err
+
+
 def _numeric_derivative(sigma: ArrayFn) -> ArrayFn:
     def dsigma(x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float)
-        out = np.zeros_like(x)
-        fin = np.isfinite(x)  # σ' -> 0 at ±inf for a bounded monotone σ
-        if np.any(fin):
-            out[fin] = _fd_derivative(sigma, x[fin], initial_step=0.1).df
-        return out
+        df, err = _fd_with_error(sigma, x)
+        bad = np.isfinite(x) & ~(err <= _DERIV_RTOL * np.abs(df))
+        if np.any(bad):
+            raise ValueError(
+                f"x: sigma' at values such as {x[bad].ravel()[:3]!r} cannot be computed to "
+                f"{_DERIV_RTOL:g} from sigma by finite differences (sigma saturates in floating "
+                "point there); register the activation with derivative="
+            )
+        return df
 
     return dsigma
+
+
+def _boundary_distance(
+    root_speed: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    inverse: ArrayFn,
+    y0: float,
+    end: float,
+) -> tuple[float, float]:
+    """Φ at one end of the range, ∫_0^{σ⁻¹(end)} √σ', with an error estimate.
+
+    The integral is cut at x_k = σ⁻¹(end − t_k), t_k = t_0 2^-k (x_k = ±2^k for an infinite
+    end), block by block, while σ' stays resolvable. Near a boundary the missing part behaves
+    as t^β (β = 1/2 for exponentially saturating σ, 1/4 for ISRU), so the partial sums converge
+    geometrically in k and Aitken's Δ² extrapolation gives the limit; the change between
+    successive extrapolations is the error estimate. Increments that stop shrinking (ratio
+    >= 1 - 1e-4 three blocks running, as for softsign) mean the end is infinitely far.
+
+    Returns
+    -------
+    value, error : float
+        error is +inf where the requested accuracy was not reached.
+    """
+    sign = 1.0 if end > y0 else -1.0
+    total, prev_x, fd_err = 0.0, 0.0, 0.0
+    sums: list[float] = []
+    incs: list[float] = []
+    best, best_err = math.nan, math.inf
+    for k in range(200):
+        if math.isinf(end):
+            x = sign * 2.0**k
+        else:
+            t = abs(end - y0) * 0.5 ** (k + 1)
+            if t < 64 * np.spacing(abs(end)) + 1e-300:
+                break
+            x = float(inverse(np.array(end - sign * t)))
+        worst = [0.0]
+
+        def integrand(u: np.ndarray) -> np.ndarray:
+            val, rel = root_speed(u)
+            worst[0] = max(worst[0], float(np.max(rel, initial=0.0)))
+            return val
+
+        res = tanhsinh(integrand, prev_x, x, rtol=1e-13, atol=0.0)
+        inc = float(res.integral)
+        # a relative error r of σ' is r/2 in √σ': this block's share of the error
+        block_err = 0.5 * worst[0] * abs(inc) + float(res.error)
+        if not (bool(res.success) and fd_err + block_err <= 0.1 * _RANGE_RTOL * abs(total + inc)):
+            break  # σ' no longer resolvable: stop refining, extrapolate from what is known
+        fd_err += block_err
+        total += inc
+        prev_x = x
+        sums.append(total)
+        incs.append(inc)
+        if abs(inc) <= 1e-16 * abs(total):
+            return total, abs(inc) + fd_err
+        if len(incs) >= 4 and all(
+            abs(incs[-i]) >= (1 - 1e-4) * abs(incs[-i - 1]) for i in (1, 2, 3)
+        ):
+            return sign * math.inf, 0.0
+        if len(sums) >= 3:
+            est = _wynn_epsilon(sums)
+            err = (abs(est - best) if math.isfinite(best) else math.inf) + fd_err
+            best = est
+            if err <= _RANGE_RTOL * abs(est):
+                return est, err
+            best_err = err
+    return best, best_err if math.isfinite(best) else math.inf
+
+
+def _wynn_epsilon(sums: list[float]) -> float:
+    """Limit of partial sums by Wynn's ε algorithm (removes several geometric error terms).
+
+    The tail t^β (1 + a t + …) sampled at t_k = t_0 2^-k is a sum of geometric sequences in k;
+    one Aitken step removes only the first, leaving an O(t^(β+1)) error.
+    """
+    prev = [0.0] * (len(sums) + 1)
+    cur = list(sums)
+    best = cur[-1]
+    for col in range(1, len(sums)):
+        nxt = []
+        for j in range(len(cur) - 1):
+            diff = cur[j + 1] - cur[j]
+            if diff == 0.0:
+                return cur[j + 1] if col % 2 == 1 else best
+            nxt.append(prev[j + 1] + 1.0 / diff)
+        prev, cur = cur, nxt
+        if col % 2 == 0:
+            best = cur[-1]
+    return best
 
 
 def _integral(fn: ArrayFn, a: np.ndarray | float, b: np.ndarray) -> np.ndarray:
@@ -353,9 +477,22 @@ def _integral(fn: ArrayFn, a: np.ndarray | float, b: np.ndarray) -> np.ndarray:
     return np.asarray(res.integral, dtype=float)
 
 
-def _numeric_forms(sigma: ArrayFn, inverse: ArrayFn, dsigma: ArrayFn) -> _Forms:
+def _numeric_forms(
+    sigma: ArrayFn, inverse: ArrayFn, dsigma: ArrayFn, exact_derivative: ArrayFn | None,
+    lower: float, upper: float,
+) -> _Forms:
+    def root_speed_err(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # √σ' and the relative error of σ' (0 for a given derivative)
+        if exact_derivative is not None:
+            d = np.asarray(exact_derivative(t), dtype=float)
+            return np.sqrt(np.maximum(d, 0.0)), np.zeros_like(d)
+        d, err = _fd_with_error(sigma, t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(err == 0.0, 0.0, err / np.abs(d))
+        return np.sqrt(np.maximum(d, 0.0)), rel
+
     def root_speed(t: np.ndarray) -> np.ndarray:
-        return np.sqrt(np.maximum(dsigma(t), 0.0))
+        return root_speed_err(t)[0]
 
     def conjugate(x: np.ndarray) -> np.ndarray:
         # normalised by ψ*(0) = 0, hence ψ(σ(0)) = 0 by duality
@@ -369,7 +506,18 @@ def _numeric_forms(sigma: ArrayFn, inverse: ArrayFn, dsigma: ArrayFn) -> _Forms:
         x = inverse(y)
         return x * y - conjugate(x)
 
-    iso_lo, iso_hi = (float(_integral(root_speed, 0.0, np.array(e))) for e in (-np.inf, np.inf))
+    y0 = float(np.asarray(sigma(np.array(0.0)), dtype=float))
+    ends = []
+    for name, end in (("lower", lower), ("upper", upper)):
+        val, err = _boundary_distance(root_speed_err, inverse, y0, end)
+        if not (err <= _RANGE_RTOL * max(1.0, abs(val)) or math.isinf(val)):
+            raise ValueError(
+                f"sigma: the geodesic distance from sigma(0) to the {name} end {end} could not be "
+                f"computed to {_RANGE_RTOL:g} from sigma alone (estimate {val:.10g}, error "
+                f"{err:.2g}); register the activation with derivative="
+            )
+        ends.append(val)
+    iso_lo, iso_hi = ends
 
     def isometry_inverse(u: np.ndarray) -> np.ndarray:
         u = np.asarray(u, dtype=float)
@@ -456,10 +604,14 @@ def register_activation(
     from tanh-sinh quadrature (normalised by ψ*(0) = 0 and Φ(σ(0)) = 0), ψ by Legendre duality,
     and Φ⁻¹ by a bracketing root finder. Emits a :class:`ClosedFormWarning`.
 
-    The quadratures run over all of R, so σ must be accurate in floating point for large |x|
-    (write x/hypot(1, x), not x/sqrt(1 + x*x)). Where σ' decays only polynomially (ISRU,
-    softsign) pass ``derivative``: finite differences of σ lose their relative accuracy once
-    1 − |σ| nears machine precision, which spoils the boundary distances (``isometry_range``).
+    σ must be accurate in floating point for large |x| (write x/hypot(1, x), not
+    x/sqrt(1 + x*x)). Finite differences of σ (steps growing with |x|, SciPy's error estimate)
+    lose their relative accuracy once 1 − |σ| nears machine precision, so the boundary distances
+    (``isometry_range``) integrate √σ' out to where σ' is still resolved and extrapolate the rest
+    of the tail (Wynn's ε on cuts at σ⁻¹(end ∓ t_0 2^-k)), with an error estimate; registration
+    raises a ValueError when that estimate exceeds 1e-8 relative, and :meth:`Activation.derivative`
+    / :meth:`Activation.metric` raise where σ' cannot be resolved to 1e-9. A given ``derivative``
+    is used as exact.
 
     Parameters
     ----------
@@ -488,7 +640,8 @@ def register_activation(
             raise TypeError(f"{arg}: got {type(fn).__name__}, expected a vectorised callable")
     lower, upper = _check_monotone(sigma, inverse, lower, upper)
     dsigma = derivative if derivative is not None else _numeric_derivative(sigma)
-    act = Activation(name, lower, upper, _numeric_forms(sigma, inverse, dsigma), closed_form=False)
+    forms = _numeric_forms(sigma, inverse, dsigma, derivative, lower, upper)
+    act = Activation(name, lower, upper, forms, closed_form=False)
     warnings.warn(
         f"activation {name!r}: no closed forms given; metric, mirror map, isometry and geodesics "
         "are computed by numerical differentiation and quadrature (slower, ~1e-8 accurate)",
@@ -516,7 +669,7 @@ def _check_monotone(
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         ys = np.asarray(sigma(grid), dtype=float)
         limits = np.asarray(sigma(np.array([-np.inf, np.inf])), dtype=float)
-    if not (np.all(np.isfinite(ys)) and np.all(np.diff(ys) > 0)):
+    if ys.shape != grid.shape or not np.all(np.isfinite(ys)) or np.any(np.diff(ys) < 0):
         raise ValueError("sigma: expected a vectorised, strictly increasing, finite function")
     lo = float(limits[0]) if lower is None else check_scalar(lower, "lower", allow_inf=True)
     hi = float(limits[1]) if upper is None else check_scalar(upper, "upper", allow_inf=True)
@@ -526,6 +679,18 @@ def _check_monotone(
     if not (lo <= ys[0] and ys[-1] <= hi):
         raise ValueError(f"lower: the range ({lo}, {hi}) does not contain sigma([-8, 8])")
     inner = (ys > lo) & (ys < hi)  # points that did not round onto the range's ends
-    if not np.allclose(inverse(ys[inner]), grid[inner], rtol=1e-8, atol=1e-8):
+    # strict increase is only testable where σ has not saturated onto an end in floating point
+    # (erf(6) == 1.0): there it must be non-decreasing, and strictly increasing inside
+    diffs = np.diff(ys)
+    both_inner = inner[:-1] & inner[1:]
+    if np.any(diffs < 0) or not np.all(diffs[both_inner] > 0) or np.count_nonzero(inner) < 3:
+        raise ValueError("sigma: expected a vectorised, strictly increasing, finite function")
+    # σ⁻¹(σ(x)) recovers x only where σ(x) is well away from the ends (conditioning ~ 1/σ'):
+    # there compare in x; elsewhere σ(σ⁻¹(y)) = y
+    far = inner & (ys - lo > 1e-6) & (hi - ys > 1e-6)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        back = np.asarray(sigma(np.asarray(inverse(ys[inner]), dtype=float)), dtype=float)
+        ok = np.allclose(back, ys[inner], rtol=1e-12, atol=1e-15)
+    if not (ok and np.allclose(inverse(ys[far]), grid[far], rtol=1e-8, atol=1e-8)):
         raise ValueError("inverse: does not invert sigma on [-8, 8]")
     return lo, hi
