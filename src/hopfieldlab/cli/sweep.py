@@ -198,10 +198,13 @@ def plot(
 
     Example: hopfieldlab plot m_T.zarr --out m_T.png
     """
+    import matplotlib
     import xarray as xr
 
     from ..experiments.sweep import load_sweep
     from ..plotting.sweep import plot_sweep
+
+    matplotlib.use("Agg")  # this command's own process only writes a file
 
     path = Path(store)
     if not path.exists():

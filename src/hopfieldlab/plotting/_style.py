@@ -10,9 +10,8 @@ MARKERS = {"classical": "o", "relativistic": "s"}
 
 def new_axes(ax: Any = None, figsize: tuple[float, float] = (5.2, 3.6)) -> tuple[Any, Any]:
     """Return (figure, axes): the given axes' figure, or a new figure with the library's style."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
+    # no backend chosen here: it belongs to the user's process (notebooks, GUIs), and without
+    # a display matplotlib falls back to Agg by itself
     import matplotlib.pyplot as plt
 
     if ax is not None:
@@ -26,9 +25,6 @@ def new_axes_pair(axes: Any = None, figsize: tuple[float, float] = (8.4, 3.4)) -
     """Return (figure, two axes side by side): the given pair's figure, or a new styled figure."""
     if axes is not None:
         return axes[0].figure, axes
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=figsize, constrained_layout=True)

@@ -45,8 +45,12 @@ def build_report(out: str | Path = "report", *, size: str = "small", only: str |
     Path
         ``out/index.html``; ``out/summary.json`` holds the tally of checks per part.
     """
+    import matplotlib
+
     from .. import __version__
     check_choice(size, "size", ("tiny", "small", "full"))
+    # the report only writes files: with the CLI, the one place that picks a backend
+    matplotlib.use("Agg")
     parts = list(PARTS) if only is None else [check_choice(only, "only", PARTS)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
