@@ -19,7 +19,12 @@ err_console = Console(stderr=True)
 
 
 def to_jsonable(obj: Any) -> Any:
-    """Convert NumPy scalars/arrays, Fractions and infinities into plain JSON values."""
+    """Convert NumPy scalars/arrays and Fractions into plain JSON values.
+
+    Non-finite floats (NaN, ±inf) become ``null``: JSON has no such numbers, and a string such
+    as "inf" would read as a value. Payloads that can hold an absent value carry a status saying
+    why it is absent.
+    """
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -34,7 +39,7 @@ def to_jsonable(obj: Any) -> Any:
         return int(obj)
     if isinstance(obj, (float, np.floating)):
         x = float(obj)
-        return x if math.isfinite(x) else str(x)
+        return x if math.isfinite(x) else None
     return obj
 
 

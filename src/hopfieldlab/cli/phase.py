@@ -41,7 +41,9 @@ def phase_diagram(
         lines = guard(lambda: phase_lines(cost, alphas, at_line=at_line, progress=cb))
     payload = {"model": model, "alpha": lines.alpha, "T_g": lines.T_g, "T_M": lines.T_M,
                "T_c": lines.T_c, "T_AT": lines.T_AT, "alpha_c": lines.alpha_c,
-               "m_c": lines.m_c}
+               "m_c": lines.m_c,
+               # per line and load: "ok…" where the value is a result, else why it is null
+               "status": {k: v.tolist() for k, v in lines.status.items()}}
     if model == "relativistic":
         payload["c"] = c
     if as_json:
@@ -50,6 +52,19 @@ def phase_diagram(
     table = Table(title=f"{model}: RS phase diagram (α_c = {lines.alpha_c:.5f}, m_c = {lines.m_c:.4f})")
     for col in ("alpha", "T_g", "T_M", "T_c", "T_AT"):
         table.add_column(col)
+    notes: dict[str, int] = {}
+
+    def cell(name: str, i: int) -> str:
+        v = float(payload[name][i])
+        if np.isfinite(v):
+            return f"{v:.4f}"
+        why = lines.status[name][i]
+        notes.setdefault(why, len(notes) + 1)
+        return f"— ({notes[why]})"
+
     for i in range(lines.alpha.size):
-        table.add_row(*(f"{float(payload[k][i]):.4f}" for k in ("alpha", "T_g", "T_M", "T_c", "T_AT")))
+        table.add_row(f"{lines.alpha[i]:.4f}", f"{lines.T_g[i]:.4f}",
+                      *(cell(k, i) for k in ("T_M", "T_c", "T_AT")))
     console.print(table)
+    for why, n in notes.items():
+        console.print(f"({n}) {why}", highlight=False, markup=False)

@@ -91,7 +91,8 @@ def phase_diagram(
     Parameters
     ----------
     alphas : sequence of float
-        Loads α > 0.
+        Loads α >= 0 (:func:`hopfieldlab.theory.highstorage.phase_alphas` gives a grid from 0 to
+        α_c that resolves the ends of the lines).
     c : float
         Speed of light of the relativistic cost.
     at_line : bool
@@ -100,9 +101,13 @@ def phase_diagram(
 
     Returns
     -------
-    Dataset with ``T_g``, ``T_M``, ``T_c``, ``T_AT`` (model, alpha) and attrs ``alpha_c``, ``m_c``.
+    Dataset with ``T_g``, ``T_M``, ``T_c``, ``T_AT`` (model, alpha; NaN where the line is absent),
+    ``T_M_status``, ``T_c_status``, ``T_AT_status`` (model, alpha; "ok…" or why the value is NaN)
+    and attrs ``alpha_c``, ``m_c``.
     """
-    a = _loads(alphas)
+    a = np.asarray(alphas, dtype=float)
+    if a.ndim != 1 or a.size < 1 or np.any(~np.isfinite(a)) or np.any(a < 0):
+        raise ValueError(f"alphas: got {alphas!r}, expected a 1-D array of loads >= 0")
     c = check_scalar(c, "c", low=0.0, low_inclusive=False)
     costs = model_costs(c)
     lines = {}
@@ -114,11 +119,17 @@ def phase_diagram(
         lines[k] = phase_lines(costs[k], a, at_line=at_line, progress=step)
     data = {name: (("model", "alpha"), np.array([getattr(lines[k], name) for k in MODELS]))
             for name in ("T_g", "T_M", "T_c", "T_AT")}
+    for name in ("T_M", "T_c", "T_AT"):
+        data[f"{name}_status"] = (("model", "alpha"),
+                                  np.array([lines[k].status[name] for k in MODELS], dtype=str))
     ds = xr.Dataset(data, coords={"model": list(MODELS), "alpha": a})
     annotate(ds, {"T_g": ("spin-glass temperature T_g(α)", "1"),
                 "T_M": ("highest temperature of the (metastable) retrieval state", "1"),
                 "T_c": ("retrieval/spin-glass first-order temperature (equal free energies)", "1"),
                 "T_AT": ("de Almeida–Thouless temperature of the retrieval state", "1"),
+                "T_M_status": ("'ok' or why T_M is NaN", "1"),
+                "T_c_status": ("'ok' (possibly with a note) or why T_c is NaN", "1"),
+                "T_AT_status": ("'ok' or why T_AT is NaN", "1"),
                 "alpha": ("load P/N", "1")})
     ds.attrs.update(alpha_c=lines["classical"].alpha_c, m_c=lines["classical"].m_c)
     ds.attrs.update(provenance_attrs("highstorage_phase_diagram",
@@ -189,7 +200,7 @@ def retrieval_grid(
     -------
     Dataset with ``m`` and ``retrieved`` (model, alpha, T, seed), ``fraction`` (model, alpha, T),
     ``m_theory`` (model, alpha, T; NaN where the RS retrieval state does not exist) and ``T_M``
-    (model, alpha).
+    (model, alpha; NaN beyond α_c, where no retrieval state is traced).
     """
     a = _loads(alphas)
     ts = np.asarray(temperatures, dtype=float)
@@ -247,7 +258,9 @@ def theory_agreement(ds: xr.Dataset, margin: float = 0.1) -> xr.DataArray:
     """Where the RS prediction is clear-cut, does the Monte Carlo majority agree with it?
 
     Points with |T − T_M(α)| < ``margin`` (finite-size crossover) are NaN; elsewhere 1.0 when
-    the retrieved fraction is > 1/2 exactly where T < T_M(α), else 0.0.
+    the retrieved fraction is > 1/2 exactly where T < T_M(α), else 0.0. Loads beyond α_c
+    (T_M NaN) predict no retrieval; those within ``margin`` of α_c are NaN as well (the RS
+    retrieval region reaches slightly beyond α_c, re-entrantly).
 
     Parameters
     ----------
@@ -262,7 +275,8 @@ def theory_agreement(ds: xr.Dataset, margin: float = 0.1) -> xr.DataArray:
     """
     margin = check_scalar(margin, "margin", low=0.0)
     predicted = ds["T"] < ds["T_M"]
-    clear = abs(ds["T"] - ds["T_M"]) >= margin
+    beyond = np.isnan(ds["T_M"]) & (ds["alpha"] > alpha_c()[0] + margin)
+    clear = (abs(ds["T"] - ds["T_M"]) >= margin) | beyond
     agree = ((ds["fraction"] > 0.5) == predicted).astype(float)
     return agree.where(clear, math.nan)
 
@@ -284,7 +298,12 @@ def theory_alpha(cost: AbstractOverlapCost, T: float) -> float:
     ac = alpha_c()[0]
     if T == 0.0:
         return ac
-    lo, hi = 1e-4, ac * (1 - 1e-6)
+    lo, hi = 1e-4, ac
+    if retrieval_temperature(cost, hi) >= T:
+        # T_M(α_c) > 0: within RS the boundary at this T lies in the re-entrant sliver beyond α_c
+        raise ValueError(f"T: got {T}, expected T above T_M(α_c) = "
+                         f"{retrieval_temperature(cost, hi):.4g} (below it the RS boundary lies "
+                         "beyond α_c, in the re-entrant region that is not traced)")
     if retrieval_temperature(cost, lo) <= T:
         raise ValueError(f"T: got {T}, expected T below T_M(α = {lo:g}) = "
                          f"{retrieval_temperature(cost, lo):.4g}")

@@ -15,7 +15,13 @@ _LINE_LABELS = {"T_g": "T_g (spin glass)", "T_M": "T_M (retrieval exists)",
 
 
 def plot_phase_diagram(ds: xr.Dataset, ax: Any = None) -> Any:
-    """(α, T) phase diagram: T_g, T_M, T_c and T_AT for each model (lines drawn where > 0)."""
+    """(α, T) phase diagram: T_g, T_M, T_c and T_AT for each model (drawn where not NaN).
+
+    ``ds`` comes from :func:`hopfieldlab.experiments.highstorage.phase_diagram`, best on the grid
+    of :func:`hopfieldlab.theory.highstorage.phase_alphas` (0 to α_c). Within RS the retrieval
+    line ends at α_c at T_M(α_c) > 0 (the region is re-entrant beyond α_c, not drawn); α_c at
+    T = 0 is marked by a star.
+    """
     fig, ax = new_axes(ax)
     for model in ds.model.values:
         col = COLORS.get(str(model))
@@ -23,7 +29,7 @@ def plot_phase_diagram(ds: xr.Dataset, ax: Any = None) -> Any:
             if name not in ds:
                 continue
             y = ds[name].sel(model=model).values
-            ok = np.isfinite(y) & (y > 0)
+            ok = np.isfinite(y)
             if ok.any():
                 ax.plot(ds["alpha"].values[ok], y[ok], color=col, ls=ls, lw=1.4,
                         label=f"{model}: {_LINE_LABELS[name]}")
@@ -37,8 +43,25 @@ def plot_phase_diagram(ds: xr.Dataset, ax: Any = None) -> Any:
     return fig
 
 
-def plot_retrieval_grid(ds: xr.Dataset, model: str = "classical", ax: Any = None) -> Any:
-    """Monte Carlo retrieved fraction on the (α, T) grid (marker shade) with the T_M(α) line."""
+def plot_retrieval_grid(ds: xr.Dataset, model: str = "classical", ax: Any = None,
+                        lines: xr.Dataset | None = None) -> Any:
+    """Monte Carlo retrieved fraction on the (α, T) grid (marker shade) with the T_M(α) line.
+
+    Parameters
+    ----------
+    ds : Dataset
+        From :func:`hopfieldlab.experiments.highstorage.retrieval_grid`.
+    model : str
+    ax : matplotlib Axes, optional
+    lines : Dataset, optional
+        From :func:`hopfieldlab.experiments.highstorage.phase_diagram` on a fine grid of loads:
+        its T_M line is drawn. Without it the line joins the T_M values at the Monte Carlo loads
+        only (where finite), which misses the shape of the line between them.
+
+    Returns
+    -------
+    Figure
+    """
     fig, ax = new_axes(ax)
     sub = ds.sel(model=model)
     aa, tt = np.meshgrid(ds["alpha"].values, ds["T"].values, indexing="ij")
@@ -46,9 +69,16 @@ def plot_retrieval_grid(ds: xr.Dataset, model: str = "classical", ax: Any = None
                     vmin=0.0, vmax=1.0, marker=MARKERS.get(model, "o"), s=40, edgecolors="k",
                     linewidths=0.4)
     fig.colorbar(sc, ax=ax, label="retrieved fraction (Monte Carlo)")
-    order = np.argsort(ds["alpha"].values)
-    ax.plot(ds["alpha"].values[order], sub["T_M"].values[order], color=COLORS.get(model), lw=1.5,
-            label="T_M(α), RS theory")
+    if lines is not None:
+        xa, ya = lines["alpha"].values, lines["T_M"].sel(model=model).values
+    else:
+        xa, ya = ds["alpha"].values, sub["T_M"].values
+    order = np.argsort(xa)
+    xa, ya = xa[order], ya[order]
+    ok = np.isfinite(ya)
+    ax.plot(xa[ok], ya[ok], color=COLORS.get(model), lw=1.5, label="T_M(α), RS theory")
+    if lines is not None and "alpha_c" in lines.attrs:
+        ax.plot([float(lines.attrs["alpha_c"])], [0.0], "k*", ms=8, label="α_c (T = 0)")
     ax.set_xlabel("load α = P/N")
     ax.set_ylabel("temperature T")
     ax.legend(fontsize=8, frameon=False)

@@ -13,16 +13,19 @@ from ..experiments import highstorage as exp
 from ..io import cached_dataset
 from ..plotting import plot_phase_diagram, plot_retrieval_grid
 from ..plotting.highstorage import plot_boundary_vs_n
+from ..theory.highstorage import phase_alphas
 from ._html import Check, Section, provenance_line, save_figure
 
+# "alphas": number of uniform loads of theory.highstorage.phase_alphas (0 to α_c, with extra
+# points near α_c and where the T_c line turns): the theory lines are drawn on that fine grid
 SIZES = {
-    "tiny": dict(alphas=[0.01, 0.05, 0.12], mc_alphas=[0.05], mc_T=[0.2, 0.8], N=300, seeds=1, sweeps=20,
+    "tiny": dict(alphas=8, mc_alphas=[0.05], mc_T=[0.2, 0.8], N=300, seeds=1, sweeps=20,
                  fs_N=[200, 400, 800], fs_T=[0.0], fs_ratios=[0.9, 1.3, 1.7, 2.1], fs_seeds=3, fs_sweeps=20),
-    "small": dict(alphas=np.linspace(0.005, 0.14, 10).round(4).tolist(), mc_alphas=[0.02, 0.05, 0.1, 0.16],
+    "small": dict(alphas=40, mc_alphas=[0.02, 0.05, 0.1, 0.16],
                   mc_T=[0.0, 0.2, 0.4, 0.6], N=10_000, seeds=2, sweeps=40,
                   fs_N=[500, 1000, 2000], fs_T=[0.0, 0.2], fs_ratios=[0.9, 1.0, 1.1, 1.2, 1.3, 1.45],
                   fs_seeds=4, fs_sweeps=60),
-    "full": dict(alphas=np.linspace(0.002, 0.14, 30).round(4).tolist(),
+    "full": dict(alphas=80,
                  mc_alphas=[0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16],
                  mc_T=[0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8], N=20_000, seeds=4, sweeps=100,
                  fs_N=[1000, 2000, 4000, 10000], fs_T=[0.0, 0.2],
@@ -34,7 +37,10 @@ INTRO = """
 field. For the classical cost the replica-symmetric theory of Amit, Gutfreund and Sompolinsky (1987)
 gives the spin-glass line T<sub>g</sub> = 1 + √α, the line T<sub>M</sub>(α) below which retrieval states
 exist, the line T<sub>c</sub>(α) below which they are global minima, and the capacity α<sub>c</sub> ≈ 0.138
-at T = 0. For the relativistic cost hopfieldlab derives the RS equations (docs/high_storage.md): fixing
+at T = 0. Within replica symmetry the T<sub>M</sub> line meets α = α<sub>c</sub> at a positive
+temperature (≈ 0.046 classical): the retrieval region is slightly re-entrant beyond α<sub>c</sub>
+(up to α ≈ 0.1382 near T ≈ 0.02; not drawn), and the T<sub>c</sub> line turns back near α ≈ 0.053.
+The theory lines are computed on a fine grid of loads from 0 to α<sub>c</sub>. For the relativistic cost hopfieldlab derives the RS equations (docs/high_storage.md): fixing
 x = Σ<sub>μ</sub> m<sub>μ</sub><sup>2</sup>, which contains the diagonal term α exactly, maps every RS state
 onto a classical one at the effective inverse temperature β/√(1 + x). Monte Carlo below starts at a
 stored pattern, so it probes the metastable retrieval state, i.e. the T<sub>M</sub> line.</p>
@@ -50,7 +56,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     cb = (lambda name: (lambda d, t: progress(name, d, t))) if progress else (lambda name: None)
 
     t0 = time.perf_counter()
-    p1 = dict(alphas=cfg["alphas"], at_line=False)
+    p1 = dict(alphas=phase_alphas(cfg["alphas"]).tolist(), at_line=False)
     ds1, c1 = cached_dataset(cache, "highstorage_phase_diagram", p1, lambda: exp.phase_diagram(
         p1["alphas"], at_line=False, progress=cb("RS phase lines")))
     dt1 = time.perf_counter() - t0
@@ -79,7 +85,7 @@ def build_section(out: Path, size: str, seed: int, cache: Path,
     dt2 = time.perf_counter() - t0
     for model in ("classical", "relativistic"):
         stem = f"hs_retrieval_{model}"
-        save_figure(plot_retrieval_grid(ds2, model=model), figs, stem)
+        save_figure(plot_retrieval_grid(ds2, model=model, lines=ds1), figs, stem)
         sec.figures.append((stem, f"{model}: Monte Carlo retrieval at N = {cfg['N']} vs the T_M line"))
         agree = exp.theory_agreement(ds2, margin=0.1).sel(model=model).values
         clear = agree[np.isfinite(agree)]
