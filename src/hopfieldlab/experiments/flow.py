@@ -7,6 +7,8 @@
   with a χ² goodness-of-fit test.
 * :func:`ou_proximal` and :func:`density_evolution`: the proximal (JKO) recursion against the
   closed-form law (Ornstein–Uhlenbeck) and against the SDE ensemble and the Gibbs law (network).
+* :func:`proximal_convergence`: the recursion's OU error split into the entropic bias of the
+  weights (vs ε), the sampling error (vs N) and the Euler–Maruyama error (vs h), with orders.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ..dynamics.sde import simulate_sde
 from ..dynamics.wasserstein import hopfield_outputs, hopfield_proximal, proximal_recursion
 from ..io import annotate, provenance_attrs
 from ..theory.flow_density import (
-    free_energy_from_samples,
+    free_energy_with_error,
     gaussian_free_energy,
     gibbs_density,
     normalise_density_values,
@@ -285,7 +287,9 @@ def ou_proximal(
     Returns
     -------
     Dataset with ``mu``, ``variance``, ``free_energy`` (source, time) for source in (proximal,
-    particles, exact), ``n_iter`` (step) and ``converged`` (step).
+    particles, exact), ``free_energy_se`` (time): the standard error of the proximal free energy
+    (:func:`~hopfieldlab.theory.flow_density.free_energy_with_error`), ``n_iter`` (step) and
+    ``converged`` (step).
     """
     av = check_scalar(a, "a", low=0.0, low_inclusive=False)
     temp = check_scalar(T, "T", low=0.0, low_inclusive=False)
@@ -300,24 +304,26 @@ def ou_proximal(
                              progress=progress)
     m_ex, v_ex = ou_moments(res.t, a=av, beta=1.0 / temp, mean0=mean0, var0=var0)
     m, v, f = np.zeros((3, res.t.size)), np.zeros((3, res.t.size)), np.zeros((3, res.t.size))
+    f_se = np.zeros(res.t.size)
     for k in range(res.t.size):
         pts = res.points[k, :, 0]
         rho = normalise_density_values(pts, res.weights[k])
         m[0, k], v[0, k] = _weighted_moments(pts, rho)
         m[1, k], v[1, k] = pts.mean(), pts.var()
-        f[0, k] = free_energy_from_samples(pts, rho, 0.5 * av * pts**2, temp)
+        f[0, k], f_se[k] = free_energy_with_error(pts, rho, 0.5 * av * pts**2, temp)
         f[1, k] = gaussian_free_energy(m[1, k], v[1, k], av, 0.0, temp)
         f[2, k] = gaussian_free_energy(m_ex[k], v_ex[k], av, 0.0, temp)
     m[2], v[2] = m_ex, v_ex
     methods = ["proximal", "particles", "exact"]
     ds = xr.Dataset(
         {"mu": (("source", "time"), m), "variance": (("source", "time"), v),
-         "free_energy": (("source", "time"), f),
+         "free_energy": (("source", "time"), f), "free_energy_se": ("time", f_se),
          "n_iter": ("step", res.n_iter), "converged": ("step", res.converged)},
         coords={"source": methods, "time": res.t, "step": np.arange(1, steps + 1)},
     )
     annotate(ds, {"mu": ("mean of X", "1"), "variance": ("variance of X", "1"),
                 "free_energy": ("free energy ∫ψρ + T∫ρlogρ (particles: Gaussian fit)", "1"),
+                "free_energy_se": ("Monte Carlo standard error of the proximal free energy", "1"),
                 "n_iter": ("fixed-point sweeps per step", "1"),
                 "converged": ("fixed point converged", "1"), "time": ("time", "1")})
     ds.attrs.update(provenance_attrs("ou_proximal", {
@@ -353,7 +359,8 @@ def density_evolution(
     Returns
     -------
     Dataset with ``mu``, ``variance`` (source, time) for source in (proximal, sde, gibbs),
-    ``free_energy`` (time), ``y`` and ``density`` (time, sample) of the recursion, ``gibbs_pdf``
+    ``free_energy`` and its standard error ``free_energy_se`` (time), ``y`` and ``density``
+    (time, sample) of the recursion, ``gibbs_pdf``
     (grid), the same in the geodesic coordinate: ``u``, ``density_u`` (time, sample) and
     ``gibbs_pdf_u`` (u_grid), and ``n_iter`` (step).
     """
@@ -374,7 +381,7 @@ def density_evolution(
                        n_samples=n_sde, n_records=n_records, rng=gen)
     gibbs = gibbs_density(net, temp)
     nt = res.t.size
-    mean, var, fe = np.zeros((3, nt)), np.zeros((3, nt)), np.zeros(nt)
+    mean, var, fe, fe_se = np.zeros((3, nt)), np.zeros((3, nt)), np.zeros(nt), np.zeros(nt)
     dens = np.zeros((nt, npart))
     dens_u = np.zeros((nt, npart))
     act = net.act
@@ -388,14 +395,15 @@ def density_evolution(
         dens_u[k] = normalise_density_values(res.points[k, :, 0], res.weights[k])
         mean[0, k], var[0, k] = _weighted_moments(yy, rho)
         mean[1, k], var[1, k] = sde.y[k, :, 0].mean(), sde.y[k, :, 0].var()
-        fe[k] = free_energy_from_samples(yy, rho, net.energy(y[k]), temp)
+        fe[k], fe_se[k] = free_energy_with_error(yy, rho, net.energy(y[k]), temp)
     mean[2], var[2] = float(gibbs.mean[0]), float(gibbs.covariance[0, 0])
     grid = np.linspace(act.lower, act.upper, 201)[1:-1]
     u_lo, u_hi = act.isometry_range()
     u_grid = np.linspace(u_lo, u_hi, 201)[1:-1]
     ds = xr.Dataset(
         {"mu": (("source", "time"), mean), "variance": (("source", "time"), var),
-         "free_energy": ("time", fe), "free_energy_gibbs": ((), float(-temp * gibbs.log_Z)),
+         "free_energy": ("time", fe), "free_energy_se": ("time", fe_se),
+         "free_energy_gibbs": ((), float(-temp * gibbs.log_Z)),
          "y": (("time", "sample"), y[:, :, 0]), "density": (("time", "sample"), dens),
          "gibbs_pdf": ("grid", gibbs.pdf_y(grid[:, None])), "n_iter": ("step", res.n_iter),
          "u": (("time", "sample"), res.points[:, :, 0]), "density_u": (("time", "sample"), dens_u),
@@ -405,6 +413,7 @@ def density_evolution(
     )
     annotate(ds, {"mu": ("mean of y", "1"), "variance": ("variance of y", "1"),
                 "free_energy": ("free energy ∫Eρ + T∫ρ log ρ of the recursion", "1"),
+                "free_energy_se": ("Monte Carlo standard error of free_energy", "1"),
                 "free_energy_gibbs": ("minimum free energy −T log Z", "1"),
                 "y": ("sample outputs", "1"), "density": ("Lebesgue density of y at the samples", "1"),
                 "gibbs_pdf": ("Gibbs density exp(−E/T)/Z", "1"),
@@ -417,4 +426,200 @@ def density_evolution(
         "W": np.asarray(W).tolist(), "b": np.asarray(b).tolist(), "tau": tau, "activation": activation,
         "T": temp, "x0_mean": x0_mean, "x0_std": x0_std, "n_particles": npart, "h": hv, "n_steps": steps, "eps": eps,
         "n_sde": n_sde}))
+    return ds
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    """Least-squares slope of log y vs log x (NaN unless every y is finite and positive)."""
+    if not (np.all(np.isfinite(y)) and np.all(y > 0)):
+        return float("nan")
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+
+
+def proximal_convergence(
+    *,
+    eps: Sequence[float] = (0.2, 0.1, 0.05),
+    n_particles: Sequence[int] = (100, 200, 400, 800, 1600),
+    step_counts: Sequence[int] = (8, 16, 32, 64),
+    a: float = 1.0,
+    T: float = 1.0,
+    mean0: float = 5.0,
+    var0: float = 0.04,
+    t_eval: float = 0.25,
+    eps_particles: int = 400,
+    eps_step: float = 2e-3,
+    n_seeds: int = 4,
+    n_seeds_cloud: int = 100,
+    n_paths: int = 20_000,
+    rng: RNGLike = None,
+    progress: Progress = None,
+) -> xr.Dataset:
+    """Error of the proximal recursion on the Ornstein–Uhlenbeck law vs ε, N and h.
+
+    The recursion's variance at ``t_eval`` differs from the closed form by three parts, each
+    measured on its own with the others held fixed, and each with its observed order:
+
+    * **entropic bias of the weights** (vs ε): the weights live on the Euler–Maruyama cloud, so
+      the paired difference v_weights − v_cloud (same seed, hence the same cloud, for every ε;
+      v_cloud through the same trapezoid rule, from the values of the cloud's Gaussian fit at
+      the same points) isolates what the weights add; the kernel exp(−C/2ε) blurs them, a bias of order ε
+      (expected order 1; ``eps_particles`` samples, step ``eps_step``, ``n_seeds`` seeds);
+    * **sampling error** (vs N): RMS over ``n_seeds_cloud`` clouds of v_cloud − v_exact, against
+      the closed form v√(2/(N − 1)) of a Gaussian sample variance (expected order −1/2);
+    * **step error** (vs h): the samples move by Euler–Maruyama; with common Brownian paths
+      (increments of a grid 16× finer than the finest step, summed), the RMS distance of the
+      samples at ``t_eval`` to the exact OU transition driven by the same path (expected strong
+      order 1 for additive noise), and the error of their mean (first order too).
+
+    Parameters
+    ----------
+    eps : sequence of float
+        Entropic regularisations of the ε study.
+    n_particles : sequence of int
+        Sample sizes of the N study.
+    step_counts : sequence of int
+        Steps to ``t_eval`` of the h study (h = t_eval / count).
+    a, T, mean0, var0 : float
+        dX = −aX dt + √(2T) dw from N(mean0, var0).
+    t_eval : float
+        Time at which errors are measured.
+    eps_particles, eps_step : int, float
+        Samples and step of the ε study.
+    n_seeds, n_seeds_cloud : int
+        Seeds of the ε study (recursions) and clouds of the N study.
+    n_paths : int
+        Sample paths of the h study.
+    rng : Generator, int, SeedSequence or None
+        Root of every seed.
+    progress : callable, optional
+        Called as progress(done, total) after each recursion of the ε study.
+
+    Returns
+    -------
+    Dataset with ``variance_weights``, ``variance_cloud``, ``converged`` (seed, eps);
+    ``weight_bias``, ``weight_bias_se`` (eps); ``sampling_error``, ``sampling_error_theory``
+    (n_particles); ``step_error``, ``step_error_mean`` (step); the fitted slopes ``order_eps``,
+    ``order_n``, ``order_h``, ``order_h_mean``; and ``variance_exact``. A recursion whose fixed
+    point did not converge leaves NaN in its cell (and NaN orders).
+    """
+    epss = np.array([check_scalar(e, "eps", low=0.0, low_inclusive=False) for e in eps])
+    ns = np.array([check_int(n, "n_particles", low=10) for n in n_particles])
+    counts = np.array([check_int(c, "step_counts", low=1) for c in step_counts])
+    if epss.size < 2 or ns.size < 2 or counts.size < 2:
+        raise ValueError(f"eps, n_particles, step_counts: got {epss.size}, {ns.size}, {counts.size} "
+                         "values, expected at least 2 each (an order needs two points)")
+    av = check_scalar(a, "a", low=0.0, low_inclusive=False)
+    temp = check_scalar(T, "T", low=0.0, low_inclusive=False)
+    s0 = check_scalar(var0, "var0", low=0.0, low_inclusive=False)
+    t1 = check_scalar(t_eval, "t_eval", low=0.0, low_inclusive=False)
+    n_eps = check_int(eps_particles, "eps_particles", low=10)
+    h_eps = check_scalar(eps_step, "eps_step", low=0.0, low_inclusive=False)
+    k_eps = max(1, round(t1 / h_eps))
+    h_eps = t1 / k_eps
+    n_s = check_int(n_seeds, "n_seeds", low=2)
+    n_c = check_int(n_seeds_cloud, "n_seeds_cloud", low=2)
+    root = np.random.SeedSequence(int(as_generator(rng).integers(0, 2**63 - 1)))
+    seq_eps, seq_n, seq_h = root.spawn(3)
+    m_ex, v_ex = (float(z[0]) for z in ou_moments([t1], a=av, beta=1.0 / temp, mean0=mean0,
+                                                  var0=s0))
+
+    # ε study: the same seed gives the same cloud for every ε (the samples do not see ε)
+    v_w = np.full((n_s, epss.size), np.nan)
+    v_c = np.full((n_s, epss.size), np.nan)
+    conv = np.zeros((n_s, epss.size), dtype=bool)
+    seeds = seq_eps.spawn(n_s)
+    total, done = n_s * epss.size, 0
+    for i, sd in enumerate(seeds):
+        for j, e in enumerate(epss):
+            gen = np.random.default_rng(sd)
+            x0 = gen.normal(mean0, np.sqrt(s0), n_eps)
+            res = proximal_recursion(lambda x, _T: av * x, lambda x, _T: 0.5 * av * x[:, 0] ** 2,
+                                     x0, stats.norm.pdf(x0, mean0, np.sqrt(s0)), temp, h_eps,
+                                     k_eps, eps=float(e), n_records=2, rng=gen)
+            pts = res.points[-1, :, 0]
+            # the cloud's variance through the same trapezoid rule over the same points (a
+            # Gaussian fit's values there), so the rule's truncation at the extreme samples
+            # (−3.7% of the variance at N = 400) cancels in the difference
+            fit = normalise_density_values(pts, stats.norm.pdf(pts, pts.mean(), pts.std()))
+            v_c[i, j] = _weighted_moments(pts, fit)[1]
+            conv[i, j] = res.success
+            if res.success:
+                v_w[i, j] = _weighted_moments(pts, normalise_density_values(pts, res.weights[-1]))[1]
+            done += 1
+            if progress is not None:
+                progress(done, total)
+    diff = v_w - v_c
+    bias = diff.mean(axis=0)
+    bias_se = diff.std(axis=0, ddof=1) / np.sqrt(n_s)
+
+    # N study: clouds only, all seeds at once
+    samp = np.zeros(ns.size)
+    for j, (n, sd) in enumerate(zip(ns, seq_n.spawn(ns.size), strict=True)):
+        gen = np.random.default_rng(sd)
+        x = gen.normal(mean0, np.sqrt(s0), (n_c, n))
+        for _ in range(k_eps):
+            x += -av * h_eps * x + np.sqrt(2.0 * temp * h_eps) * gen.standard_normal(x.shape)
+        samp[j] = float(np.sqrt(np.mean((x.var(axis=1) - v_ex) ** 2)))
+    samp_th = v_ex * np.sqrt(2.0 / (ns - 1))
+
+    # h study: Euler–Maruyama on coarse grids vs the exact transition on a 16× finer grid,
+    # all driven by the same Brownian increments
+    n_fine = 16 * int(counts.max())
+    if np.any(n_fine % counts):
+        raise ValueError(f"step_counts: got {counts.tolist()}, expected divisors of 16·max")
+    dt = t1 / n_fine
+    gen = np.random.default_rng(seq_h)
+    n_p = check_int(n_paths, "n_paths", low=2)
+    x0 = gen.normal(mean0, np.sqrt(s0), n_p)
+    ref = x0.copy()
+    hs = t1 / counts
+    xs = [x0.copy() for _ in counts]
+    incr = [np.zeros(n_p) for _ in counts]
+    decay, damp = np.exp(-av * dt), np.sqrt(2.0 * temp) * np.exp(-0.5 * av * dt)
+    for k in range(1, n_fine + 1):
+        dw = np.sqrt(dt) * gen.standard_normal(n_p)
+        # exact OU transition over dt driven by the increment dW: ∫e^{−a(dt−s)}dW_s is replaced
+        # by e^{−a dt/2}ΔW (error O(dt^{3/2}) per step, 1/16 of the finest coarse step's in all)
+        ref = decay * ref + damp * dw
+        for j, c in enumerate(counts):
+            incr[j] += dw
+            if k % (n_fine // int(c)) == 0:
+                xs[j] = xs[j] - av * hs[j] * xs[j] + np.sqrt(2.0 * temp) * incr[j]
+                incr[j][:] = 0.0
+    err = np.array([float(np.sqrt(np.mean((x - ref) ** 2))) for x in xs])
+    err_m = np.array([float(abs(np.mean(x) - np.mean(ref))) for x in xs])
+
+    ds = xr.Dataset(
+        {"variance_weights": (("seed", "eps"), v_w), "variance_cloud": (("seed", "eps"), v_c),
+         "converged": (("seed", "eps"), conv),
+         "weight_bias": ("eps", bias), "weight_bias_se": ("eps", bias_se),
+         "sampling_error": ("n_particles", samp), "sampling_error_theory": ("n_particles", samp_th),
+         "step_error": ("step", err), "step_error_mean": ("step", err_m),
+         "order_eps": ((), _slope(epss, bias)), "order_n": ((), _slope(ns, samp)),
+         "order_h": ((), _slope(hs, err)), "order_h_mean": ((), _slope(hs, err_m)),
+         "variance_exact": ((), v_ex), "mean_exact": ((), m_ex)},
+        coords={"seed": np.arange(n_s), "eps": epss, "n_particles": ns, "step": hs},
+    )
+    annotate(ds, {
+        "variance_weights": ("variance of the recursion's weights at t_eval (trapezoid)", "1"),
+        "variance_cloud": ("variance of the samples' Gaussian fit at t_eval, same trapezoid rule", "1"),
+        "converged": ("every fixed point of the recursion converged", "1"),
+        "weight_bias": ("mean over seeds of variance_weights − variance_cloud", "1"),
+        "weight_bias_se": ("standard error of weight_bias", "1"),
+        "sampling_error": ("RMS over clouds of sample variance − exact variance", "1"),
+        "sampling_error_theory": ("v√(2/(N − 1)): s.e. of a Gaussian sample variance", "1"),
+        "step_error": ("RMS |X_h(t) − X(t)| over samples, common Brownian paths", "1"),
+        "step_error_mean": ("|mean X_h(t) − mean X(t)|, common Brownian paths", "1"),
+        "order_eps": ("slope of log weight_bias vs log ε (expected 1)", "1"),
+        "order_n": ("slope of log sampling_error vs log N (expected −1/2)", "1"),
+        "order_h": ("slope of log step_error vs log h (expected 1)", "1"),
+        "order_h_mean": ("slope of log step_error_mean vs log h (expected 1)", "1"),
+        "variance_exact": ("closed-form OU variance at t_eval", "1"),
+        "mean_exact": ("closed-form OU mean at t_eval", "1"),
+        "eps": ("entropic regularisation ε", "1"), "n_particles": ("samples N", "1"),
+        "step": ("time step h", "1")})
+    ds.attrs.update(provenance_attrs("proximal_convergence", {
+        "eps": epss.tolist(), "n_particles": ns.tolist(), "step_counts": counts.tolist(), "a": av,
+        "T": temp, "mean0": mean0, "var0": s0, "t_eval": t1, "eps_particles": n_eps,
+        "eps_step": h_eps, "n_seeds": n_s, "n_seeds_cloud": n_c, "n_paths": n_p}))
     return ds

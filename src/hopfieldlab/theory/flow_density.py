@@ -30,6 +30,7 @@ __all__ = [
     "GaussianLaw",
     "GibbsDensity",
     "free_energy_from_samples",
+    "free_energy_with_error",
     "gaussian_free_energy",
     "gibbs_density",
     "linear_gaussian_law",
@@ -320,3 +321,31 @@ def free_energy_from_samples(points: object, density: object, potential: object,
         raise ValueError("density: expected positive values")
     del points
     return float(np.mean(psi + T * np.log(rho)))
+
+
+def free_energy_with_error(points: object, density: object, potential: object,
+                           T: float) -> tuple[float, float]:
+    """:func:`free_energy_from_samples` and its Monte Carlo standard error.
+
+    The estimate is the sample mean of f_i = ψ(x_i) + T log ρ(x_i) over N draws, so its standard
+    error is sd(f)/√N. Near equilibrium f is almost constant (ψ + T log ρ_∞ = −T log Z), so the
+    error shrinks there, but so does the true decrease of F between records: a rise of F along a
+    recursion is a violation of the JKO descent only if it exceeds a few of these errors.
+
+    Returns
+    -------
+    value : float
+        The estimate of F(ρ).
+    standard_error : float
+        sd(f)/√N (ddof = 1).
+    """
+    rho = np.asarray(density, dtype=float)
+    psi = np.asarray(potential, dtype=float)
+    if rho.ndim != 1 or psi.shape != rho.shape or rho.size < 2:
+        raise ValueError(f"density: got shape {rho.shape} with potential {psi.shape}, expected "
+                         "two (N,) arrays, N >= 2")
+    if np.any(rho <= 0):
+        raise ValueError("density: expected positive values")
+    f = psi + check_scalar(T, "T", low=0.0, low_inclusive=False) * np.log(rho)
+    del points
+    return float(np.mean(f)), float(np.std(f, ddof=1) / math.sqrt(f.size))
