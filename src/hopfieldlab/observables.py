@@ -41,8 +41,14 @@ def mixture_state(patterns: np.ndarray, indices: tuple[int, ...] | list[int]) ->
 
 
 def classify_state(m: np.ndarray, *, threshold: float = 0.7) -> np.ndarray:
-    """Label final overlaps: 'pure' if one |m_μ| exceeds ``threshold``, 'mixture' if several
-    overlaps are comparable and sizable, 'paramagnet' otherwise.
+    """Label overlaps by a fixed, temperature-blind rule.
+
+    'pure' if one |m_μ| exceeds ``threshold`` and the others are below half of it, 'mixture'
+    if the two largest are within a factor 2 and the largest exceeds 0.2, 'paramagnet'
+    otherwise. The rule ignores the temperature: a retrieval state near T_c (the relativistic
+    pure state has m = 0.52 at T = 0.8) falls below any fixed threshold. To name a state by
+    the mean-field solution it is nearest to at its temperature, use
+    :func:`hopfieldlab.theory.classify_overlaps`, which the experiments use.
 
     Returns an array of strings with the leading shape of ``m`` without its last axis.
     """

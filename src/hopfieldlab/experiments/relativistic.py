@@ -18,8 +18,9 @@ from .._validation import check_int, check_scalar
 from ..dynamics import run_montecarlo
 from ..io import annotate, provenance_attrs
 from ..models import Network, Relativistic, expansion_table
-from ..observables import classify_state, mixture_state
-from ..theory import solve_state, stability_threshold
+from ..observables import mixture_state
+from ..theory import classify_overlaps, solve_state, stability_threshold
+from ..theory.state_labels import LABELS
 from ._common import MODELS, model_costs
 
 Progress = Callable[[int, int], None] | None
@@ -148,7 +149,9 @@ def spurious_escape(
     """Where Monte Carlo ends when started in a 3-mixture or at random, for both costs.
 
     Each trial draws fresh patterns and a fresh dynamics seed, runs heat-bath dynamics for
-    ``n_sweeps`` sweeps and classifies the final overlaps (pure / mixture / paramagnet). Both costs
+    ``n_sweeps`` sweeps and labels the final overlaps by the nearest mean-field state at that T
+    and cost (:func:`hopfieldlab.theory.classify_overlaps`: pure / mixture / paramagnet, or other
+    when none lies within 0.1 + √(P/N)). Both costs
     see the same patterns and initial states. The fractions carry binomial standard errors.
     """
     n = check_int(n_neurons, "n_neurons", low=2)
@@ -160,7 +163,7 @@ def spurious_escape(
         check_scalar(tv, "temperatures", low=0.0)
     gen = as_generator(rng)
     costs = model_costs(c)
-    labels = ("pure", "mixture", "paramagnet")
+    labels = LABELS
     counts = np.zeros((len(MODELS), len(inits), t.size, len(labels)))
     total, done = len(inits) * t.size * trials, 0
     for a, init in enumerate(inits):
@@ -177,7 +180,8 @@ def spurious_escape(
                 for i, k in enumerate(MODELS):
                     res = run_montecarlo(Network(xi, costs[k]), s0, T=float(tv), n_sweeps=sweeps,
                                          record_every=sweeps, rng=seed)
-                    counts[i, a, q, labels.index(str(classify_state(res.m_final[0])))] += 1
+                    label = classify_overlaps(res.m_final[0], costs[k], float(tv), n_neurons=n)
+                    counts[i, a, q, labels.index(label.kind)] += 1
                 done += 1
                 if progress:
                     progress(done, total)
@@ -190,7 +194,7 @@ def spurious_escape(
          "T_star": (("model",), t_star)},
         coords={"model": list(MODELS), "init": list(inits), "T": t, "outcome": list(labels)},
     )
-    annotate(ds, {"fraction": ("fraction of trials ending in each kind of state", "1"),
+    annotate(ds, {"fraction": ("fraction of trials ending nearest each mean-field state at T", "1"),
                 "fraction_err": ("binomial standard error of the fraction", "1"),
                 "T_star": ("mean-field temperature below which the 3-mixture is stable", "1")})
     ds.attrs.update(provenance_attrs("spurious_escape", dict(

@@ -73,3 +73,9 @@ from .flow_density import linear_gaussian_law as linear_gaussian_law  # noqa: E4
 from .flow_density import ou_moments as ou_moments  # noqa: E402
 
 __all__ += ["GibbsDensity", "gaussian_free_energy", "gibbs_density", "linear_gaussian_law", "ou_moments"]
+
+from .state_labels import StateLabel as StateLabel  # noqa: E402
+from .state_labels import classify_overlaps as classify_overlaps  # noqa: E402
+from .state_labels import reference_states as reference_states  # noqa: E402
+
+__all__ += ["StateLabel", "classify_overlaps", "reference_states"]
