@@ -152,9 +152,6 @@ def plot_proximal_convergence(ds: xr.Dataset, axes: Any = None) -> Any:
     error of the samples vs h. Dotted lines: the expected orders 1, −1/2, 1.
     """
     if axes is None:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
 
         fig, axes = plt.subplots(1, 3, figsize=(11.0, 3.4), constrained_layout=True)
