@@ -11,7 +11,16 @@ NUMBA_SOURCES := $(shell grep -rl "import numba" src 2>/dev/null | sort)
 NUMBA_KEY := $(shell cat $(NUMBA_SOURCES) /dev/null | sha1sum | cut -c1-12)
 export NUMBA_CACHE_DIR := $(CURDIR)/.numba_cache/$(NUMBA_KEY)
 
-.PHONY: report test bench install clean
+FLOORS_VENV := .venv-floors
+FLOORS_STAMP := $(FLOORS_VENV)/.installed
+# a fast subset touching every declared dependency: numerics, numba kernels, zarr/netCDF stores,
+# Dask and process sweeps, the typer CLI, figures
+FLOOR_TESTS := tests/test_layers.py tests/test_models.py tests/test_theory.py tests/test_sweep.py \
+	tests/test_sweep_spec.py tests/test_cli.py tests/test_resume.py tests/test_patterns.py \
+	tests/test_series.py tests/test_activations.py tests/test_mechanics.py tests/test_lse.py \
+	tests/test_side_effects.py
+
+.PHONY: report test test-floors bench install clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +43,23 @@ report: $(STAMP)
 
 test: $(STAMP) $(TORCH_STAMP)
 	$(PY) -m pytest -n 2 tests
+	$(MAKE) test-floors
+
+# The declared dependency floors, installed exactly (tools/floors.py), under a fast subset.
+$(FLOORS_STAMP): pyproject.toml tools/floors.py
+	rm -rf $(FLOORS_VENV)
+	$(PYTHON) -m venv $(FLOORS_VENV)
+	$(FLOORS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(PYTHON) tools/floors.py > $(FLOORS_VENV)/floors.txt
+	$(FLOORS_VENV)/bin/python -m pip install -q -r $(FLOORS_VENV)/floors.txt "pytest>=8" "hypothesis>=6"
+	$(FLOORS_VENV)/bin/python -m pip install -q --no-deps -e .
+	touch $(FLOORS_STAMP)
+
+test-floors: $(FLOORS_STAMP)
+	NUMBA_CACHE_DIR=$(NUMBA_CACHE_DIR)-floors $(FLOORS_VENV)/bin/python -m pytest -q $(FLOOR_TESTS)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .numba_cache report
+	rm -rf $(VENV) $(FLOORS_VENV) .numba_cache report

@@ -234,7 +234,7 @@ class _Writer:
         if values is not None:
             for name, arr in values.items():
                 g[name][pos] = arr
-        g["error"][pos] = err
+        g["error"][pos] = np.array(err, dtype=object)  # a bare str is refused by older NumPy + VLenUTF8
         g["run"][pos] = self.run_no
         g["elapsed_s"][pos] = elapsed
         g["finished_at"][pos] = time.time()
@@ -433,7 +433,9 @@ def load_sweep(store: str | Path) -> xr.Dataset:
         raise StoreMismatchError(f"store: {path} is not a sweep store")
     # plain Python strings (zarr hands back NumPy's StringDType), outputs before bookkeeping
     err = ds["error"]
-    ds["error"] = err.copy(data=np.array(err.values.tolist(), dtype=object).reshape(err.shape))
+    # a new variable, not err.copy(): the zarr encoding would carry StringDType into to_netcdf
+    ds["error"] = xr.Variable(err.dims, np.array(err.values.tolist(), dtype=object).reshape(err.shape),
+                              attrs=err.attrs)
     order = json.loads(ds.attrs["sweep_outputs"]) + list(BOOKKEEPING)
     return ds[order]
 
