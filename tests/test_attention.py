@@ -34,7 +34,7 @@ def test_attention_matches_dense_softmax_and_streams(rng):
     assert_allclose(big, v[np.argmax(q @ k.T, axis=1)], atol=1e-12)
     # with V = Y it is the library's streamed softmax update
     assert_allclose(
-        attention(q, k, beta=0.7), softmax_update(k, q, 0.7, normalize=False), rtol=1e-10
+        attention(q, k, beta=0.7), softmax_update(k, q, 0.7, project_to_sphere=False), rtol=1e-10
     )
 
 

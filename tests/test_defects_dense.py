@@ -149,3 +149,85 @@ def test_cli_capacity_prints_finite_thresholds(lam):
     payload = json.loads(out.output)
     assert payload["alpha_1"] == pytest.approx(_sph_alpha1_series(float(lam)), rel=1e-14)
     assert payload["alpha_c"] == payload["alpha_1"]
+
+
+# --- retrieval dynamics: the default is the paper's plain softmax update --------------------------
+
+def _plain_updates(xi: np.ndarray, x: np.ndarray, lam: float, k: int) -> np.ndarray:
+    """k plain updates x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x), written out with NumPy (no library code)."""
+    for _ in range(k):
+        s = lam * (xi @ x)
+        w = np.exp(s - s.max())
+        x = (w / w.sum()) @ xi
+    return x
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_default_retrieve_on_spherical_bank_is_the_plain_update(k):
+    from hopfieldlab.dynamics import retrieve, softmax_update
+    from hopfieldlab.patterns import PatternBank
+
+    n, lam = 12, 0.7
+    bank = PatternBank("spherical", 40, n, seed=5, chunk=16, dtype="float64")
+    xi = bank.to_array()
+    x0 = np.random.default_rng(1).standard_normal(n)
+    x0 *= math.sqrt(n) / np.linalg.norm(x0)  # a cue on the sphere |x|² = N
+    ref = _plain_updates(xi, x0, lam, k)
+    res = retrieve(bank, x0, lam, max_iter=k, tol=0.0)  # exactly k updates
+    assert res.n_iter == k
+    np.testing.assert_allclose(res.x, ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(softmax_update(bank, x0, lam), _plain_updates(xi, x0, lam, 1),
+                               rtol=0, atol=1e-12)
+    # a softmax average of distinct points of the sphere lies strictly inside it: not forced to √N
+    assert np.linalg.norm(res.x) < 0.9 * math.sqrt(n)
+
+
+def test_project_to_sphere_is_the_rescaled_variant():
+    from hopfieldlab.dynamics import retrieve
+    from hopfieldlab.dynamics.retrieval import update_rule
+    from hopfieldlab.patterns import PatternBank
+
+    n, lam = 12, 0.7
+    bank = PatternBank("spherical", 40, n, seed=5, chunk=16, dtype="float64")
+    xi = bank.to_array()
+    x = np.random.default_rng(1).standard_normal(n)
+    x *= math.sqrt(n) / np.linalg.norm(x)
+    res = retrieve(bank, x, lam, max_iter=3, tol=0.0, project_to_sphere=True)
+    for _ in range(3):
+        x = _plain_updates(xi, x, lam, 1)
+        x *= math.sqrt(n) / np.linalg.norm(x)
+    np.testing.assert_allclose(res.x, x, rtol=0, atol=1e-12)
+    assert np.linalg.norm(res.x) == pytest.approx(math.sqrt(n), rel=1e-12)
+    assert "sphere" in update_rule(True) and "plain" in update_rule(False)
+    with pytest.raises(ValueError, match="project_to_sphere"):
+        retrieve(bank, x, lam, project_to_sphere="sphere")
+
+
+def test_plain_default_never_raises_the_ramsauer_energy_on_a_spherical_bank():
+    # the plain update is the CCCP step on E = -(1/λ) log Σ exp(λ ξ·x) + |x|²/2: a Lyapunov function
+    from hopfieldlab.dynamics import softmax_update
+    from hopfieldlab.models.lse import lse_energy
+    from hopfieldlab.patterns import PatternBank
+
+    bank = PatternBank("spherical", 300, 16, seed=7, dtype="float64")
+    x = np.random.default_rng(3).standard_normal((8, 16)) * 1.5
+    e = lse_energy(bank, x, 2.0)
+    for _ in range(15):
+        x = softmax_update(bank, x, 2.0)
+        e_new = lse_energy(bank, x, 2.0)
+        assert np.all(e_new <= e + 1e-9 * (1 + np.abs(e)))
+        e = e_new
+
+
+def test_basin_curves_default_dynamics_is_plain_and_named():
+    from hopfieldlab.experiments.capacity import basin_curves
+
+    kw = dict(n_neurons=16, lam=1.0, n_trials=8, max_iter=5, rng=4)
+    plain = basin_curves([0.5, 1.0], [0.2], **kw)
+    proj = basin_curves([0.5, 1.0], [0.2], project_to_sphere=True, **kw)
+    assert "plain" in plain.attrs["dynamics"] and plain.attrs["project_to_sphere"] == 0
+    assert "sphere" in proj.attrs["dynamics"] and proj.attrs["project_to_sphere"] == 1
+    assert "plain" in plain.final_overlap.attrs["long_name"]
+    np.testing.assert_allclose(proj.final_norm, 1.0, rtol=1e-5)  # float32 states
+    # the plain fixed point Σ_μ w_μ ξ^μ lies inside the sphere (|x|/√N ≈ 0.9997 here; float32 resolves 1e-7)
+    assert float(plain.final_norm.max()) < 1 - 1e-5

@@ -68,7 +68,7 @@ def test_ramsauer_energy_is_lyapunov_for_the_update(lam):
     x = gaussian(20, 15, rng=11) * 2
     e = lse_energy(xi, x, lam)
     for _ in range(15):
-        x = softmax_update(xi, x, lam, normalize=False)
+        x = softmax_update(xi, x, lam, project_to_sphere=False)
         e_new = lse_energy(xi, x, lam)
         assert np.all(e_new <= e + 1e-9 * (1 + np.abs(e)))
         e = e_new
@@ -81,7 +81,7 @@ def test_normalised_update_ascends_lse_on_the_sphere():
     x = spherical(10, 16, rng=13)
     e = lse_energy(xi, x, 1.5, form="separable")
     for _ in range(10):
-        x = softmax_update(xi, x, 1.5, normalize=True)
+        x = softmax_update(xi, x, 1.5, project_to_sphere=True)
         e_new = lse_energy(xi, x, 1.5, form="separable")
         assert np.all(e_new <= e + 1e-9 * (1 + np.abs(e)))
         e = e_new
@@ -90,7 +90,7 @@ def test_normalised_update_ascends_lse_on_the_sphere():
 def test_separable_energy_is_not_lyapunov_without_the_norm_term():
     xi = gaussian(5, 40, rng=14)
     x = 3.0 * xi[0]  # far out along a pattern: the update pulls x back to ≈ ξ¹, raising -ξ¹·x
-    y = softmax_update(xi, x, 1.0, normalize=False)
+    y = softmax_update(xi, x, 1.0, project_to_sphere=False)
     assert lse_energy(xi, y, 1.0, form="separable") > lse_energy(xi, x, 1.0, form="separable")
     assert lse_energy(xi, y, 1.0) <= lse_energy(xi, x, 1.0)
 

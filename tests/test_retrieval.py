@@ -30,7 +30,7 @@ def test_bank_source_equals_array_source():
     xi = bank.to_array()
     x = spherical(4, 16, rng=4)
     for chunk in (None, 33):
-        np.testing.assert_allclose(softmax_update(bank, x, 2.0, normalize=False, chunk=chunk),
+        np.testing.assert_allclose(softmax_update(bank, x, 2.0, project_to_sphere=False, chunk=chunk),
                                    _dense_update(xi, x, 2.0), rtol=0, atol=1e-10)
 
 
@@ -94,7 +94,7 @@ def test_noisy_cue_geometry(rho):
 def test_retrieve_status_and_target_overlap():
     xi = spherical(200, 30, rng=13)
     x0 = noisy_cue(xi[:3], 0.9, rng=14)
-    r = retrieve(xi, x0, 4.0, target=[0, 1, 2], normalize=True)
+    r = retrieve(xi, x0, 4.0, target=[0, 1, 2], project_to_sphere=True)
     assert r.converged and r.status.startswith("converged") and r.converged_each.all()
     np.testing.assert_allclose(r.overlap, 1.0, atol=1e-6)
     short = retrieve(xi, x0, 0.05, target=0, max_iter=1, tol=0.0)

@@ -1,12 +1,16 @@
 """Dense-associative-memory retrieval: the softmax fixed-point update, streamed over patterns.
 
-    x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x)        [then x ← √N x/|x| for spherical patterns]
+    x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x)
 
-This is the CCCP step on Ramsauer's energy -(1/λ) log Σ exp(λ ξ·x) + |x|²/2, so that energy
-never increases along the unnormalised iteration. λ = ∞ is the nearest pattern by overlap
-(argmax_μ ξ^μ·x). The sum over μ is computed chunk by chunk with a running log-sum-exp
-(:func:`hopfieldlab.models.lse.softmax_stats`): memory O(chunk·B), never O(P·B); the chunk
-products are BLAS matrix products, which already use every core.
+This is the dynamics of Lucibello & Mézard (and the CCCP step on Ramsauer's energy
+-(1/λ) log Σ exp(λ ξ·x) + |x|²/2, so that energy never increases along it), with λ multiplying
+the raw overlap ξ·x = O(N) as in :mod:`hopfieldlab.models.lse`. It is the default everywhere.
+``project_to_sphere=True`` selects a variant that rescales the state to |x|² = N after every
+step (x ← √N x/|x|); it is not the paper's dynamics and is never switched on implicitly.
+λ = ∞ is the nearest pattern by overlap (argmax_μ ξ^μ·x). The sum over μ is computed chunk by
+chunk with a running log-sum-exp (:func:`hopfieldlab.models.lse.softmax_stats`): memory
+O(chunk·B), never O(P·B); the chunk products are BLAS matrix products, which already use every
+core.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from ..models.lse import (
 )
 from ..patterns.bank import PatternBank
 
-__all__ = ["RetrievalResult", "retrieve", "softmax_update", "target_weight"]
+__all__ = ["RetrievalResult", "retrieve", "softmax_update", "target_weight", "update_rule"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,10 +63,28 @@ class RetrievalResult:
     status: str
 
 
-def _resolve_normalize(patterns: PatternSource, normalize: bool | None) -> bool:
-    if normalize is None:
-        return isinstance(patterns, PatternBank) and patterns.ensemble == "spherical"
-    return bool(normalize)
+def update_rule(project_to_sphere: bool = False) -> str:
+    """A sentence naming the update that ``project_to_sphere`` selects (for captions, attributes).
+
+    Parameters
+    ----------
+    project_to_sphere : bool
+        As in :func:`retrieve`.
+
+    Returns
+    -------
+    str
+    """
+    if project_to_sphere:
+        return ("softmax update x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x), then projected to the sphere "
+                "|x|² = N (project_to_sphere=True; not the paper's dynamics)")
+    return "plain softmax update x ← Σ_μ ξ^μ softmax_μ(λ ξ^μ·x) (Lucibello–Mézard)"
+
+
+def _check_flag(project_to_sphere: bool) -> bool:
+    if not isinstance(project_to_sphere, (bool, np.bool_)):
+        raise ValueError(f"project_to_sphere: got {project_to_sphere!r}, expected True or False")
+    return bool(project_to_sphere)
 
 
 def _step(
@@ -82,7 +104,7 @@ def softmax_update(
     x: np.ndarray,
     lam: float,
     *,
-    normalize: bool | None = None,
+    project_to_sphere: bool = False,
     chunk: int | None = None,
     kernel: str | None = None,
     backend: str = "numpy",
@@ -98,9 +120,9 @@ def softmax_update(
         Current state(s).
     lam : float
         Inverse temperature, 0 < λ <= inf (inf: the pattern of largest overlap, first on ties).
-    normalize : bool, optional
-        Rescale the result to |x|² = N (the spherical convention). None: True for a spherical
-        PatternBank, False otherwise.
+    project_to_sphere : bool
+        Rescale the result to |x|² = N (x ← √N x/|x|). Default False: the plain update, the
+        paper's dynamics, for every kind of pattern (spherical banks included).
     chunk : int, optional
         Patterns per chunk (>= 1); None: the whole array, or the bank's blocks.
     kernel : {'fused', 'blas'}, optional
@@ -117,8 +139,7 @@ def softmax_update(
     """
     lam = check_lam(lam)
     q = _as_queries(x, _n_neurons(patterns))
-    out = _step(patterns, q, lam, chunk, _resolve_normalize(patterns, normalize), kernel,
-                backend, device)
+    out = _step(patterns, q, lam, chunk, _check_flag(project_to_sphere), kernel, backend, device)
     return out[0] if np.ndim(x) == 1 else out
 
 
@@ -139,7 +160,7 @@ def retrieve(
     lam: float,
     *,
     target: int | np.ndarray | None = None,
-    normalize: bool | None = None,
+    project_to_sphere: bool = False,
     max_iter: int = 100,
     tol: float | None = None,
     chunk: int | None = None,
@@ -162,8 +183,9 @@ def retrieve(
     target : int or ndarray of int, optional
         Index (one for all queries, or one per query) of the pattern to report the final
         overlap ξ^t·x/N with.
-    normalize : bool, optional
-        As in :func:`softmax_update`.
+    project_to_sphere : bool
+        As in :func:`softmax_update`: False (default) iterates the plain softmax update of
+        Lucibello & Mézard; True rescales the state to |x|² = N after every step.
     max_iter : int
         Maximal number of updates (>= 1).
     tol : float, optional
@@ -190,7 +212,7 @@ def retrieve(
     tol = check_scalar(tol, "tol", low=0.0)
     b, n = q.shape
     rows = None if target is None else _target_rows(patterns, target, b)
-    norm = _resolve_normalize(patterns, normalize)
+    norm = _check_flag(project_to_sphere)
     active = np.ones(b, dtype=bool)
     n_iter = 0
     for n_iter in range(1, max_iter + 1):

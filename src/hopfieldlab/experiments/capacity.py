@@ -7,8 +7,9 @@ softmax kernels.
 Retrieval criterion (stated in every Dataset's ``criterion`` attribute): the *one-step*
 softmax weight of the target, exp(λ ξ^t·x)/Σ_μ exp(λ ξ^μ·x) > 1/2, at the cue x (the pattern
 itself for ρ = 1, else a noisy cue at cosine ρ). It is the REM criterion of the theory, and it
-converges in N much faster than multi-step dynamics (spec §4.2), which the basin experiment
-reports separately as the final overlap.
+converges in N much faster than multi-step dynamics, which the basin experiment reports
+separately as the final overlap (under the plain softmax update of the paper unless
+``project_to_sphere=True`` is asked for; the Dataset's ``dynamics`` attribute says which).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from scipy import optimize, special
 from .._rng import as_generator
 from .._typing import RNGLike
 from .._validation import check_choice, check_int, check_scalar
-from ..dynamics.retrieval import retrieve, target_weight
+from ..dynamics.retrieval import retrieve, target_weight, update_rule
 from ..io import annotate, cached_array, provenance_attrs
 from ..patterns.bank import PatternBank, noisy_cue
 from ..theory.dense import (
@@ -485,20 +486,28 @@ def basin_curves(
     ensemble: str = "spherical",
     n_trials: int = 64,
     max_iter: int = 20,
+    project_to_sphere: bool = False,
     rng: RNGLike = None,
     progress: Progress = None,
 ) -> xr.Dataset:
     """Basins: one-step success and final overlap (iterated dynamics) vs initial overlap ρ.
 
     For each α one bank of P = round(e^{αN}) patterns; ``n_trials`` random targets get noisy cues
-    at cosine ρ. ``p_retrieval`` uses the one-step criterion; ``final_overlap`` is the mean cosine
-    with the target after at most ``max_iter`` softmax updates (normalised to |x|² = N for the
-    spherical ensemble). Theory: ρ_min(α, λ).
+    at cosine ρ (|x|² = N). ``p_retrieval`` uses the one-step criterion; ``final_overlap`` is the
+    mean overlap ξᵗ·x/N with the target after at most ``max_iter`` updates of
+    :func:`hopfieldlab.dynamics.retrieve`: the plain softmax update of Lucibello & Mézard, or,
+    with ``project_to_sphere=True``, the variant rescaled to |x|² = N after every step (where
+    the overlap is the cosine). Under the plain update a state that is not retrieved shrinks
+    towards the mean of the patterns, so its overlap is small even where its cosine with the
+    target is not; ``final_cosine`` and ``final_norm`` (|x|/√N) are kept beside it.
+    ``converged`` is the fraction of queries that reached a fixed point within ``max_iter``.
+    Theory: ρ_min(α, λ).
 
     Returns
     -------
-    Dataset with ``p_retrieval``, ``p_err``, ``final_overlap``, ``final_overlap_err`` (alpha, rho)
-    and ``rho_min_theory`` (alpha).
+    Dataset with ``p_retrieval``, ``p_err``, ``final_overlap``, ``final_overlap_err``,
+    ``final_cosine``, ``final_norm`` and ``converged`` (alpha, rho), ``rho_min_theory``
+    (alpha); attribute ``dynamics`` names the update.
     """
     ens = check_choice(ensemble, "ensemble", ENSEMBLES)
     lam = check_scalar(lam, "lam", low=0.0, low_inclusive=False)
@@ -509,12 +518,18 @@ def basin_curves(
     n = check_int(n_neurons, "n_neurons", low=2)
     trials = check_int(n_trials, "n_trials", low=1)
     iters = check_int(max_iter, "max_iter", low=1)
+    if not isinstance(project_to_sphere, (bool, np.bool_)):
+        raise ValueError(f"project_to_sphere: got {project_to_sphere!r}, expected True or False")
+    rule = update_rule(bool(project_to_sphere))
     gen = as_generator(rng)
     for v in a:
         _n_patterns(float(v), n)
     p_hat = np.zeros((a.size, rs.size))
     final = np.zeros_like(p_hat)
     final_err = np.zeros_like(p_hat)
+    final_norm = np.zeros_like(p_hat)
+    final_cos = np.zeros_like(p_hat)
+    conv = np.zeros_like(p_hat)
     total, done = a.size * rs.size, 0
     for i, alpha in enumerate(a):
         p = _n_patterns(float(alpha), n)
@@ -524,12 +539,19 @@ def basin_curves(
         for j, rho in enumerate(rs):
             cues = xi_t if rho >= 1.0 else noisy_cue(xi_t, float(rho), rng=gen)
             w = np.atleast_1d(target_weight(bank, cues, lam, targets))
-            res = retrieve(bank, cues.astype(np.float32), lam, max_iter=iters)
+            res = retrieve(bank, cues.astype(np.float32), lam, max_iter=iters,
+                           project_to_sphere=bool(project_to_sphere))
             x = np.atleast_2d(res.x).astype(np.float64)
-            cos = np.einsum("bi,bi->b", x, xi_t) / (np.linalg.norm(x, axis=1) * np.linalg.norm(xi_t, axis=1))
+            norm = np.linalg.norm(x, axis=1)
+            dot = np.einsum("bi,bi->b", x, xi_t)
+            m = dot / n  # the paper's overlap ξ·x/N: 1 at the pattern, small for a collapsed state
+            cos = dot / (norm * np.linalg.norm(xi_t, axis=1))
             p_hat[i, j] = np.mean(w > 0.5)
-            final[i, j] = cos.mean()
-            final_err[i, j] = cos.std(ddof=1) / math.sqrt(trials) if trials > 1 else 0.0
+            final[i, j] = m.mean()
+            final_cos[i, j] = cos.mean()
+            final_norm[i, j] = np.mean(norm) / math.sqrt(n)
+            conv[i, j] = np.mean(res.converged_each)
+            final_err[i, j] = m.std(ddof=1) / math.sqrt(trials) if trials > 1 else 0.0
             done += 1
             if progress:
                 progress(done, total)
@@ -537,17 +559,24 @@ def basin_curves(
         {"p_retrieval": (("alpha", "rho"), p_hat),
          "p_err": (("alpha", "rho"), np.sqrt(p_hat * (1 - p_hat) / trials)),
          "final_overlap": (("alpha", "rho"), final), "final_overlap_err": (("alpha", "rho"), final_err),
+         "final_norm": (("alpha", "rho"), final_norm), "final_cosine": (("alpha", "rho"), final_cos),
+         "converged": (("alpha", "rho"), conv),
          "rho_min_theory": (("alpha",), np.array([rho_min(float(v), lam, ens) for v in a]))},
         coords={"alpha": a, "rho": rs},
     )
     annotate(ds, {"p_retrieval": ("one-step retrieval probability from overlap ρ", "1"),
                 "p_err": ("binomial standard error of p_retrieval", "1"),
-                "final_overlap": (f"mean final cosine with the target after ≤ {iters} updates", "1"),
+                "final_overlap": (f"mean final overlap ξ·x/N with the target after ≤ {iters} updates "
+                                  f"of the {rule}", "1"),
                 "final_overlap_err": ("standard error of final_overlap", "1"),
+                "final_norm": ("mean final |x|/√N", "1"),
+                "final_cosine": ("mean final cosine with the target", "1"),
+                "converged": (f"fraction of queries at a fixed point within {iters} updates", "1"),
                 "rho_min_theory": ("theory: initial overlap needed ρ_min(α, λ)", "1"),
                 "alpha": ("load α = log(P)/N", "nats per neuron"), "rho": ("initial overlap ρ", "1")})
-    ds.attrs.update(criterion=CRITERION, ensemble=ens, lam=lam, n_neurons=n)
+    ds.attrs.update(criterion=CRITERION, ensemble=ens, lam=lam, n_neurons=n, dynamics=rule,
+                    project_to_sphere=int(bool(project_to_sphere)))
     ds.attrs.update(provenance_attrs("capacity_basin_curves", dict(
         rhos=rs.tolist(), alphas=a.tolist(), n_neurons=n, lam=lam, ensemble=ens, n_trials=trials,
-        max_iter=iters)))
+        max_iter=iters, project_to_sphere=bool(project_to_sphere))))
     return ds

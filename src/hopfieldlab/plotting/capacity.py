@@ -84,7 +84,11 @@ def plot_crossing_extrapolation(est: xr.Dataset, ax: Any = None) -> Any:
 
 
 def plot_basins(ds: xr.Dataset, ax: Any = None) -> Any:
-    """Final overlap (iterated dynamics) vs initial overlap per α; vertical lines: theory ρ_min."""
+    """Final overlap (iterated dynamics) vs initial overlap per α; vertical lines: theory ρ_min.
+
+    The title names the update (the Dataset's ``project_to_sphere`` attribute: plain softmax
+    update, or the variant rescaled to |x|² = N).
+    """
     fig, ax = new_axes(ax)
     for i, a in enumerate(ds.alpha.values):
         c = N_COLORS[(i + 1) % len(N_COLORS)]
@@ -97,8 +101,10 @@ def plot_basins(ds: xr.Dataset, ax: Any = None) -> Any:
     ax.plot([0, 1], [0, 1], color="0.7", lw=0.6)
     ax.set_xlabel("initial overlap ρ")
     ax.set_ylabel("final overlap with the target")
+    flag = ds.attrs.get("project_to_sphere")  # absent in Datasets older than the flag: not claimed
+    rule = "" if flag is None else (", projected to |x|² = N" if int(flag) else ", plain softmax update")
     ax.set_title(f"{ds.attrs.get('ensemble', '')}, N = {ds.attrs.get('n_neurons', '')}, "
-                 f"λ = {ds.attrs.get('lam', '')}; dashed: theory ρ_min", fontsize=9)
+                 f"λ = {ds.attrs.get('lam', '')}{rule}; dashed: theory ρ_min", fontsize=9)
     ax.legend(fontsize=7, frameon=False)
     return fig
 

@@ -1,6 +1,6 @@
 """Retrieval thresholds of dense associative memories at P = e^{αN} (random-energy-model analysis).
 
-Setting (Lucibello & Mézard 2023; derivation in ``shared/spec/dam_capacity.md``): energy
+Setting (Lucibello & Mézard 2023, arXiv:2304.14964): energy
 -(1/λ) log Σ_μ exp(λ ξ^μ·x) with raw overlaps ξ·x = O(N); a state x with |x|² = N and overlap
 ρ = ξ^1·x/N with the target. The other patterns' overlaps m = ξ^ν·x/N have large-deviation
 rate I(m), so Z_rest = Σ_{ν≠1} e^{λ N m_ν} is a random energy model with free entropy
