@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from scipy import optimize, special
 
 from .._validation import check_choice, check_int, check_scalar
